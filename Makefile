@@ -32,7 +32,7 @@ reset-demo: install
 
 serve:
 	@$(PY) scripts/create_db.py $(DB) --banner
-	$(VENV)/bin/trytond -c $(TRYTOND_CONFIG)
+	$(VENV)/bin/trytond -c $(TRYTOND_CONFIG) -d $(DB)
 
 test: install-test
 	./scripts/run-tests.sh

@@ -138,16 +138,23 @@ def load_demo(database, seed):
 
 
 def banner(database):
+    "Print the address and the demo logins, read from the database"
     sys.path.insert(0, os.path.join(ROOT, 'scripts'))
     import demo_data
-    logins = getattr(demo_data, 'LOGINS', [])
+    from trytond.transaction import Transaction
+    pool = open_pool(database)
     print()
     print(f'Bilim ERP is starting on {URL}  (database: {database})')
     print(f'  administrator: admin / {ADMIN_PASSWORD}')
-    if logins:
-        print(f'  demo users, password {demo_data.DEMO_PASSWORD}:')
-        for login, role in logins:
-            print(f'    {login:18} {role}')
+    with Transaction().start(database, 0, readonly=True):
+        User = pool.get('res.user')
+        users = User.search([('roles', '!=', None)], order=[('id', 'ASC')])
+        if users:
+            print(f'  demo users, password {demo_data.DEMO_PASSWORD}:')
+        for user in users:
+            roles = ', '.join(r.role.name for r in user.roles)
+            company = user.company.rec_name if user.company else ''
+            print(f'    {user.login:18} {roles} — {company}')
     print('  Stop with Ctrl+C.')
     print()
 
