@@ -80,7 +80,7 @@ class Translation(metaclass=PoolMeta):
         fs2db = {(d.module, d.fs_id): d.db_id
             for d in ModelData.search([('module', 'in', targets)])}
         installed = {m for m, _ in fs2db}
-        sources = {}
+        sources, fuzzy = {}, {}
         for translation in cls.search([
                     ('lang', 'in', ['en', lang]),
                     ('module', 'in', targets),
@@ -90,9 +90,11 @@ class Translation(metaclass=PoolMeta):
                 translation.src_plural)
             if translation.lang == lang:
                 sources[key] = None  # the target row exists
+                if translation.fuzzy:
+                    fuzzy[key] = translation
             else:
                 sources.setdefault(key, translation.src)
-        to_create, dropped = [], []
+        to_create, to_reset, dropped = [], [], []
         for entry, type_, name, target, fs_id in overrides:
             if fs_id:
                 res_id = fs2db.get((target, fs_id))
@@ -104,6 +106,10 @@ class Translation(metaclass=PoolMeta):
             key = _key(name, res_id, type_, target, entry.msgid,
                 entry.msgid_plural)
             if key in sources and sources[key] is None:
+                if key in fuzzy:
+                    # translation_import skips a row whose value does not
+                    # change, which would leave it fuzzy (so unused)
+                    to_reset.append(fuzzy.pop(key))
                 continue
             to_create.append({
                     'name': name,
@@ -116,6 +122,8 @@ class Translation(metaclass=PoolMeta):
                     'module': target,
                     })
             sources[key] = None
+        if to_reset:
+            cls.write(to_reset, {'value': '', 'fuzzy': False})
         if to_create:
             cls.create(to_create)
         if not dropped:
