@@ -86,11 +86,9 @@ def sqlite_file(database):
 def database_exists(database):
     if is_sqlite():
         return os.path.exists(sqlite_file(database))
-    from trytond import config
+    from trytond import backend, config
     config.update_etc(config_file())
-    from trytond import backend
-    with backend.Database('postgres').connect() as db:
-        return database in db.list()
+    return database in backend.Database('postgres').connect().list()
 
 
 def create(database):
@@ -98,15 +96,14 @@ def create(database):
         os.makedirs(os.path.dirname(sqlite_file(database)), exist_ok=True)
         open(sqlite_file(database), 'a').close()
     else:
-        from trytond import config
+        from trytond import backend, config
         config.update_etc(config_file())
-        from trytond import backend
-        with backend.Database('postgres').connect() as db:
-            conn = db.get_connection()
-            try:
-                db.create(conn, database)
-            finally:
-                db.put_connection(conn, True)
+        db = backend.Database('postgres').connect()
+        connection = db.get_connection(autocommit=True)
+        try:
+            db.create(connection, database)
+        finally:
+            db.put_connection(connection)
     started = time.monotonic()
     admin(database, '--all', '--email', 'admin@bilim.invalid', '-l', 'ru',
         password=ADMIN_PASSWORD)

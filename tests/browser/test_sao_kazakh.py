@@ -1,0 +1,284 @@
+# This file is part of Bilim ERP.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Browser test of the sao web client in Kazakh (R17).
+
+A fresh SQLite database with a small demo organisation is served by a
+``trytond`` started on a free loopback port; headless Chromium (Debian's
+``/usr/bin/chromium``, driven by ``playwright-core`` from ``build/node``)
+logs in as the demo accountant, switches the language to Kazakh in sao's
+preferences and checks that the menu and sao's own strings are in Kazakh.
+
+The tools are installed by ``scripts/setup-browser.sh`` (``make test``); when
+they are missing the test fails, it is not skipped.  Under PostgreSQL runs
+(TRYTOND_DATABASE__URI=postgresql://...) the test still uses its own SQLite
+database: it is about the client, not the backend.
+
+Screenshots go to ``$BILIM_TEST_OUTPUT/browser`` (default
+``test-output/browser``).
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+VENV_BIN = os.path.join(ROOT, '.venv', 'bin')
+CHROMIUM = '/usr/bin/chromium'
+NODE_DIR = os.path.join(ROOT, 'build', 'node')
+SAO_DIR = os.path.join(ROOT, 'build', 'sao')
+KK_PO = os.path.join(ROOT, 'addons', 'edu_base', 'locale', 'kk.po')
+SAO_KK_PO = os.path.join(ROOT, 'i18n', 'sao', 'kk.po')
+DATABASE = 'bilim_browser'
+LOGIN = 'accountant'
+FALLBACK_PASSWORD = 'Astana2026!'
+LANGUAGE = 'Қазақша'
+# sao strings shown on the page after the switch, checked when translated
+SAO_STRINGS = ['Preferences...', 'Logout', 'Action']
+SETUP_HINT = "install it with ./scripts/setup-browser.sh (make test does)"
+
+
+def output_dir():
+    base = os.environ.get(
+        'BILIM_TEST_OUTPUT', os.path.join(ROOT, 'test-output'))
+    path = os.path.join(base, 'browser')
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def node():
+    return shutil.which('node')
+
+
+def check_tools():
+    "Fail (not skip) when a tool of the browser test is missing"
+    missing = []
+    if not os.access(CHROMIUM, os.X_OK):
+        missing.append(f'{CHROMIUM} (Debian package chromium)')
+    if not node():
+        missing.append('node')
+    if not os.path.isfile(os.path.join(
+                NODE_DIR, 'node_modules', 'playwright-core', 'package.json')):
+        missing.append(f'playwright-core in {NODE_DIR}')
+    if not os.path.isfile(os.path.join(SAO_DIR, 'index.html')):
+        missing.append(f'the sao web client in {SAO_DIR} '
+            '(./scripts/setup.sh --sao)')
+    if missing:
+        pytest.fail('browser test tools missing: ' + ', '.join(missing)
+            + '; ' + SETUP_HINT, pytrace=False)
+
+
+def po_translations(path):
+    "Return {(msgctxt, msgid): msgstr} of the translated entries"
+    import polib
+    return {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(path)
+        if e.msgstr and not e.obsolete and 'fuzzy' not in e.flags}
+
+
+def expected_menu_labels():
+    translations = po_translations(KK_PO)
+    labels = {}
+    for key, xml_id in [('bilim', 'menu_edu'), ('persons', 'menu_person')]:
+        ctxt = f'model:ir.ui.menu,name:{xml_id}'
+        found = [v for (c, _), v in translations.items() if c == ctxt]
+        if not found:
+            pytest.fail(f'{KK_PO} has no Kazakh translation for '
+                f'msgctxt "{ctxt}"', pytrace=False)
+        labels[key] = found[0]
+    return labels
+
+
+def expected_sao_strings():
+    if not os.path.isfile(SAO_KK_PO):
+        return {}
+    translations = po_translations(SAO_KK_PO)
+    return {m: translations[None, m] for m in SAO_STRINGS
+        if (None, m) in translations}
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def server_version(url):
+    request = urllib.request.Request(
+        url + 'rpc/', method='POST',
+        data=json.dumps({'id': 0, 'method': 'common.server.version',
+                'params': []}).encode(),
+        headers={'Content-Type': 'application/json'})
+    with urllib.request.urlopen(request, timeout=2) as response:
+        return json.load(response)['result']
+
+
+def server_env(db_path):
+    env = os.environ.copy()
+    # the test's own SQLite database, even in a PostgreSQL run
+    for name in list(env):
+        if name.startswith('TRYTOND_DATABASE__'):
+            del env[name]
+    env.update({
+            'TRYTOND_CONFIG': os.path.join(ROOT, 'trytond.conf'),
+            'TRYTOND_DATABASE__URI': 'sqlite://',
+            'TRYTOND_DATABASE__PATH': db_path,
+            'TRYTOND_WEB__ROOT': SAO_DIR,
+            'PYTHONUNBUFFERED': '1',
+            })
+    return env
+
+
+@pytest.fixture(scope='session')
+def sao_server():
+    "A trytond serving sao and a fresh demo database on a loopback port"
+    check_tools()
+    out = output_dir()
+    tmp = tempfile.mkdtemp(prefix='bilim-browser-')
+    env = server_env(tmp)
+    started = time.monotonic()
+    build = subprocess.run(
+        [sys.executable, os.path.join(HERE, 'make_db.py'), DATABASE,
+            '--learners', '60', '--staff', '20'],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    if build.returncode:
+        shutil.rmtree(tmp, ignore_errors=True)
+        pytest.fail('could not create the test database:\n'
+            + build.stdout[-3000:] + build.stderr[-5000:], pytrace=False)
+    info = json.loads(build.stdout.strip().splitlines()[-1])
+    print(f'\n== browser test database {DATABASE} in {tmp}: created in '
+        f'{info["create_seconds"]} s, demo {info["demo_parameters"]} in '
+        f'{info["demo_seconds"]} s')
+
+    port = free_port()
+    url = f'http://127.0.0.1:{port}/'
+    env['TRYTOND_WEB__LISTEN'] = f'127.0.0.1:{port}'
+    # trytond 8.0 reads the TRYTOND_* variables before the configuration
+    # files, so the [web] listen of trytond.conf would win over
+    # TRYTOND_WEB__LISTEN: a second configuration file sets the port
+    listen_conf = os.path.join(tmp, 'listen.conf')
+    with open(listen_conf, 'w') as fp:
+        fp.write(f'[web]\nlisten = 127.0.0.1:{port}\nroot = {SAO_DIR}\n')
+    log_path = os.path.join(out, 'trytond.log')
+    log = open(log_path, 'w')
+    server = subprocess.Popen(
+        # -d loads the database's pool at the start: trytond 8.0.12 fails
+        # the first login ("KeyError: 'res.user'") on a database it has to
+        # load lazily
+        [os.path.join(VENV_BIN, 'trytond'),
+            '-c', env['TRYTOND_CONFIG'], listen_conf, '-d', DATABASE],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                log.flush()
+                with open(log_path) as fp:
+                    pytest.fail('trytond exited:\n' + fp.read()[-5000:],
+                        pytrace=False)
+            try:
+                server_version(url)
+                break
+            except (OSError, ValueError, KeyError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f'trytond does not answer on {url}',
+                        pytrace=False)
+                time.sleep(0.3)
+        print(f'== trytond answers on {url} '
+            f'({time.monotonic() - started:.1f} s after the start)')
+        yield {
+            'url': url,
+            'database': DATABASE,
+            'password': info.get('password') or FALLBACK_PASSWORD,
+            'logins': info.get('logins', []),
+            'log': log_path,
+            }
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_sao_login_and_switch_to_kazakh(sao_server):
+    labels = expected_menu_labels()
+    sao_strings = expected_sao_strings()
+    if sao_server['logins']:
+        assert LOGIN in sao_server['logins'], sao_server['logins']
+    out = output_dir()
+    for name in os.listdir(out):
+        if name.startswith('sao-') and name.endswith('.png'):
+            os.remove(os.path.join(out, name))
+    config = {
+        'url': sao_server['url'],
+        'database': sao_server['database'],
+        'login': LOGIN,
+        'password': sao_server['password'],
+        'language': LANGUAGE,
+        'languageCode': 'kk',
+        'expect': labels,
+        'outDir': out,
+        'nodeDir': NODE_DIR,
+        'chromium': CHROMIUM,
+        'timeoutMs': 30000,
+        }
+    run = subprocess.run(
+        [node(), os.path.join(HERE, 'sao_login.mjs'), json.dumps(config)],
+        cwd=ROOT, capture_output=True, text=True, timeout=150)
+    lines = run.stdout.strip().splitlines()
+    try:
+        report = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        pytest.fail(f'sao_login.mjs gave no report (exit {run.returncode}):'
+            f'\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}', pytrace=False)
+    with open(os.path.join(out, 'sao-report.json'), 'w') as fp:
+        json.dump(report, fp, ensure_ascii=False, indent=2)
+    for path in report.get('screenshots', []):
+        print(f'screenshot: {path}')
+    if not report.get('ok'):
+        pytest.fail('the browser scenario failed: '
+            + report.get('error', '?') + '\n' + '\n'.join(report['steps'])
+            + '\nJSON-RPC errors: ' + json.dumps(
+                report.get('rpc_errors'), ensure_ascii=False)
+            + '\nconsole errors: ' + json.dumps(
+                report.get('console_errors'), ensure_ascii=False)
+            + f'\ntrytond log: {sao_server["log"]}'
+            + '\npage text:\n' + report.get('page_text', ''), pytrace=False)
+
+    assert run.returncode == 0
+    assert not report.get('blocked'), report['blocked']
+    assert not report.get('rpc_errors'), report['rpc_errors']
+    assert report['login_database'] == DATABASE
+    # the accountant logged in (a Russian-speaking user in the demo)
+    assert report['menu_before'], "no menu after the login"
+    # Kazakh after the switch: the locale, the Bilim menu and its Persons
+    assert report['lang_after'] == 'kk'
+    assert report['html_lang'].startswith('kk')
+    assert labels['bilim'] in report['menu_after'], report['menu_after']
+    assert labels['persons'] in report['menu_after'], report['menu_after']
+    if report['lang_before'] != 'kk':
+        assert labels['persons'] not in report['menu_before']
+    # sao's own strings from i18n/sao/kk.po
+    if 'Preferences...' in sao_strings:
+        assert sao_strings['Preferences...'] in report['user_menu_after']
+    if 'Logout' in sao_strings:
+        assert sao_strings['Logout'] in report['user_menu_after']
+    if 'Action' in sao_strings:
+        assert report['global_search_placeholder'] == sao_strings['Action']
+    for key in ('screenshot_login', 'screenshot_kazakh'):
+        assert os.path.getsize(report[key]) > 0
