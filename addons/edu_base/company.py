@@ -55,7 +55,7 @@ class Company(metaclass=PoolMeta):
         'company.company', 'edu_parent', "Supervised Organisations")
     departments = fields.One2Many(
         'edu.department', 'company', "Departments",
-        domain=[('parent', '=', None)],
+        filter=[('parent', '=', None)],
         help="The top departments of the organisational structure.")
 
     @classmethod

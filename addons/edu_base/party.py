@@ -207,41 +207,45 @@ class Party(metaclass=PoolMeta):
             for party in parties:
                 party.check_bin()
 
+    def _message_name(self):
+        "The name shown in messages, also before compute_fields has run"
+        return self.on_change_with_name() or self.rec_name
+
     def check_iin(self):
         if not self.iin:
             return
         if not self.is_person:
             raise IINValidationError(gettext(
-                    'edu_base.msg_iin_not_person', party=self.rec_name))
+                    'edu_base.msg_iin_not_person', party=self._message_name()))
         Date = Pool().get('ir.date')
         try:
             kz_id.validate_iin(self.iin, today=Date.today())
         except kz_id.InvalidCode as error:
             raise IINValidationError(
-                _code_error(error, 'iin', self.iin, self.rec_name))
+                _code_error(error, 'iin', self.iin, self._message_name()))
         birth_date, sex = kz_id.iin_info(self.iin)
         if self.birth_date and self.birth_date != birth_date:
             raise IINValidationError(gettext(
                     'edu_base.msg_iin_birth_date_mismatch',
-                    code=self.iin, party=self.rec_name,
+                    code=self.iin, party=self._message_name(),
                     birth_date=self.birth_date.strftime('%d.%m.%Y'),
                     iin_birth_date=birth_date.strftime('%d.%m.%Y')))
         if self.sex and self.sex != sex:
             raise IINValidationError(gettext(
                     'edu_base.msg_iin_sex_mismatch',
-                    code=self.iin, party=self.rec_name))
+                    code=self.iin, party=self._message_name()))
 
     def check_bin(self):
         if not self.bin:
             return
         if self.is_person:
             raise BINValidationError(gettext(
-                    'edu_base.msg_bin_person', party=self.rec_name))
+                    'edu_base.msg_bin_person', party=self._message_name()))
         try:
             kz_id.validate_bin(self.bin)
         except kz_id.InvalidCode as error:
             raise BINValidationError(
-                _code_error(error, 'bin', self.bin, self.rec_name))
+                _code_error(error, 'bin', self.bin, self._message_name()))
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -70,11 +70,12 @@ class User(metaclass=PoolMeta):
 
     @classmethod
     def validate_password(cls, password, users):
-        super().validate_password(password, users)
+        # before Tryton's check, which would announce its smaller default
         length = max(MIN_LENGTH, config.getint('password', 'length', default=0))
         if len(password) < length:
             raise PasswordError(gettext(
                     'edu_base.msg_password_too_short', length=length))
+        super().validate_password(password, users)
         if not (re.search(r'[^\W\d_]', password) and re.search(r'\d', password)):
             raise PasswordError(gettext('edu_base.msg_password_classes'))
         lowered = password.lower()

@@ -50,8 +50,8 @@ class RightsLog(ModelSQL, ModelView):
     def get_model_name(cls, logs, name):
         pool = Pool()
         Model = pool.get('ir.model')
-        names = {m.model: m.name for m in Model.search([
-                    ('model', 'in', list({l.model for l in logs})),
+        names = {m.name: m.string for m in Model.search([
+                    ('name', 'in', list({l.model for l in logs})),
                     ])}
         return {l.id: names.get(l.model, l.model) for l in logs}
 
@@ -182,6 +182,18 @@ class UserRole(RightsLogMixin, metaclass=PoolMeta):
     __name__ = 'res.user.role'
     _rights_fields = ('role', 'from_date', 'to_date')
     _rights_user = 'user'
+
+    @classmethod
+    def on_delete(cls, assignments):
+        # user_role leaves the groups of a user without any role untouched:
+        # taking away the last role must take its groups away too
+        pool = Pool()
+        User = pool.get('res.user')
+        callbacks = super().on_delete(assignments)
+        if users := {a.user.id for a in assignments}:
+            callbacks.append(lambda: User.sync_roles(
+                    User.browse(list(users)), clear=True))
+        return callbacks
 
 
 class Role(RightsLogMixin, metaclass=PoolMeta):
