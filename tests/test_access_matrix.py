@@ -45,14 +45,14 @@ EXPECTED.update(expand('party.party', {
             'learner': '----',
             'parent': '----',
             'accountant': 'rcw-',
-            # LEAD: roles.xml lets the chief accountant delete persons
-            # (learners and staff included), more than HR may; kept as is
-            'chief_accountant': 'rcwd',
+            # the chief accountant registers counterparties and accountable
+            # persons like the accountant; nobody but the platform
+            # administrator deletes a school's persons
+            'chief_accountant': 'rcw-',
             'hr_officer': 'rcw-',
             'clerk': 'rcw-',
-            # LEAD: the system administrator may edit persons and their IIN
-            # (personal data) but not create them; kept as is
-            'sysadmin': 'r-w-',
+            # the system administrator keeps accounts, not personal data
+            'sysadmin': 'r---',
             'auditor': 'r---',
             'ministry_integration': 'r---',
             }))
@@ -66,11 +66,9 @@ EXPECTED.update(expand('company.employee', {
             'methodist': 'r---',
             'teacher': 'r---',
             'tutor': '----',
-            # LEAD: learners and parents read the school's employee records
-            # (position, department): no rule of roles.xml restricts them;
-            # kept as is, the party of the employee stays hidden to them
-            'learner': 'r---',
-            'parent': 'r---',
+            # learners and parents do not browse the staff records
+            'learner': '----',
+            'parent': '----',
             'accountant': 'r---',
             'chief_accountant': 'r---',
             'hr_officer': 'rcwd',
@@ -125,11 +123,12 @@ EXPECTED.update(expand('res.user.role', {
             'sysadmin': 'rcwd',
             }))
 
-# The rights history (R5.8): read by the administrator and the auditor,
-# written by the server alone, changed or deleted by nobody.
-# LEAD: the director does not read the rights history; kept as is.
+# The rights history (R5.8): read by the management, the administrator and
+# the auditor, written by the server alone, changed or deleted by nobody.
 EXPECTED.update(expand('edu.rights.log', {
             **{role: '----' for role in ROLES},
+            'director': 'r---',
+            'deputy_director': 'r---',
             'sysadmin': 'r---',
             'auditor': 'r---',
             }))

@@ -6,7 +6,9 @@ Besides Tryton's ``companies`` the rules of Bilim may use:
 
 - ``person``: the id of the user's person (party with IIN), or -1;
 - ``person_learners``: the ids of the learners the person represents;
-- ``departments``: the ids of the departments the user's employees work in.
+- ``departments``: the ids of the departments the user's employees work in;
+- ``user_companies``: all the organisations of the user, whatever the
+  company filter of the preferences (``companies`` follows the filter).
 """
 from trytond.cache import Cache
 from trytond.pool import Pool, PoolMeta
@@ -24,7 +26,8 @@ class Rule(metaclass=PoolMeta):
             '\n- "person" as the id of the user\'s person'
             '\n- "person_learners" as the ids of the learners '
             'the person represents'
-            '\n- "departments" as the ids of the departments of the user')
+            '\n- "departments" as the ids of the departments of the user'
+            '\n- "user_companies" as the ids of all the user\'s companies')
 
     @classmethod
     def _edu_values(cls):
@@ -33,10 +36,10 @@ class Rule(metaclass=PoolMeta):
         Relation = pool.get('party.relation')
         user_id = Transaction().user
         if not user_id:
-            return -1, (), ()
+            return -1, (), (), ()
         cached = cls._edu_values_cache.get(user_id)
         if cached is not None:
-            return tuple(cached[0:1]) + tuple(map(tuple, cached[1:]))
+            return (cached[0], *map(tuple, cached[1:]))
         with without_check_access():
             user = User(user_id)
             person = user.person.id if user.person else -1
@@ -48,9 +51,10 @@ class Rule(metaclass=PoolMeta):
                                 ])))
             departments = tuple(sorted({e.department.id
                         for e in user.employees if e.department}))
-        cls._edu_values_cache.set(
-            user_id, [person, list(learners), list(departments)])
-        return person, learners, departments
+            companies = tuple(sorted(c.id for c in user.companies))
+        cls._edu_values_cache.set(user_id,
+            [person, list(learners), list(departments), list(companies)])
+        return person, learners, departments, companies
 
     @classmethod
     def clear_edu_values(cls):
@@ -66,8 +70,9 @@ class Rule(metaclass=PoolMeta):
     @classmethod
     def _get_context(cls, model_name):
         context = super()._get_context(model_name)
-        person, learners, departments = cls._edu_values()
+        person, learners, departments, companies = cls._edu_values()
         context['person'] = person
+        context['user_companies'] = list(companies)
         context['person_learners'] = list(learners)
         context['departments'] = list(departments)
         return context

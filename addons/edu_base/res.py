@@ -58,7 +58,7 @@ class User(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, users, field_names=None):
         super().on_modification(mode, users, field_names=field_names)
-        if mode == 'write' and field_names & {'person', 'employees'}:
+        if mode == 'write' and field_names & {'person', 'employees', 'companies'}:
             Pool().get('ir.rule').clear_edu_values()
 
     def get_iin(self, name):

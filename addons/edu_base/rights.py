@@ -110,6 +110,9 @@ class RightsLogMixin:
             user = getattr(self, self._rights_user, None)
             return user.id if user else None
 
+    def _rights_record_name(self):
+        return self.rec_name
+
     def _rights_snapshot(self):
         return {f: _value(self, f) for f in self._rights_fields}
 
@@ -120,7 +123,7 @@ class RightsLogMixin:
             'action': action,
             'model': cls.__name__,
             'record_id': record.id,
-            'record_name': record.rec_name[:255],
+            'record_name': record._rights_record_name()[:255],
             'changes': changes,
             }
 
@@ -177,11 +180,17 @@ class UserGroup(RightsLogMixin, metaclass=PoolMeta):
     _rights_fields = ('user', 'group')
     _rights_user = 'user'
 
+    def _rights_record_name(self):
+        return f'{self.user.rec_name} — {self.group.rec_name}'
+
 
 class UserRole(RightsLogMixin, metaclass=PoolMeta):
     __name__ = 'res.user.role'
     _rights_fields = ('role', 'from_date', 'to_date')
     _rights_user = 'user'
+
+    def _rights_record_name(self):
+        return f'{self.user.rec_name} — {self.role.rec_name}'
 
     @classmethod
     def on_delete(cls, assignments):
