@@ -12,8 +12,10 @@ For SQLite (always, unless --no-sqlite) and PostgreSQL (with --postgresql):
    --all`` and the activation of every Bilim module with kk and ru
    (scripts/create_db.py's ``create``), then ``demo_data.load()`` with its
    defaults;
-2. a ``trytond`` is started on a free loopback port with that database and,
-   through JSON-RPC over HTTP as the sao web client does it:
+2. a ``trytond`` is started with that database on a free loopback port
+   (scripts/trytond_server.py: ``trytond -c trytond.conf -d <db>`` with
+   ``TRYTOND_WEB__LISTEN``) and, through JSON-RPC over HTTP as the sao web
+   client does it:
 
    - ``common.db.login`` of the administrator, the median of --runs logins,
      by sao's endpoint ``POST /<db>/session/login`` (the session comes back
@@ -38,8 +40,6 @@ import os
 import platform
 import random
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -54,34 +54,19 @@ VENV_BIN = os.path.join(ROOT, '.venv', 'bin')
 CONFIG = os.path.join(ROOT, 'trytond.conf')
 PYTHON = (os.path.join(VENV_BIN, 'python')
     if os.path.exists(os.path.join(VENV_BIN, 'python')) else sys.executable)
+sys.path.insert(0, SCRIPTS)
+import trytond_server  # noqa: E402
 
 
 # -- helpers run in a child process (one backend per process) ---------------
 
 def child_build(database):
     "Create the database and load the default demo; print timings as JSON"
-    sys.path.insert(0, SCRIPTS)
     import create_db
     import demo_data
 
     started = time.monotonic()
-    if create_db.is_sqlite():
-        create_db.create(database)
-    else:
-        try:
-            create_db.create(database)
-        except TypeError as exception:
-            # create_db.create's PostgreSQL branch used the trytond 8.0
-            # backend API wrongly (Database.connect() is no context manager,
-            # put_connection takes one argument): do its steps here
-            print(f'create_db.create failed on PostgreSQL ({exception}); '
-                'creating the database directly', file=sys.stderr)
-            pg_create(database)
-            create_db.admin(database, '--all', '--email',
-                'admin@bilim.invalid', '-l', 'ru',
-                password=create_db.ADMIN_PASSWORD)
-            create_db.admin(database, '-u', *create_db.bilim_modules(),
-                '--activate-dependencies', '-l', *create_db.LANGUAGES)
+    create_db.create(database)
     created = time.monotonic()
     from trytond.transaction import Transaction
     create_db.open_pool(database)
@@ -97,30 +82,18 @@ def child_build(database):
                 }))
 
 
-def _pg_admin(action, database):
+def child_drop(database):
+    "Drop a PostgreSQL database"
     from trytond import backend, config
     config.update_etc(CONFIG)
     db = backend.Database('postgres').connect()
     conn = db.get_connection(autocommit=True)
     try:
-        exists = database in db.list()
-        if action == 'create' and not exists:
-            db.create(conn, database)
-        elif action == 'drop' and exists:
+        if database in db.list():
             db.drop(conn, database)
     finally:
         db.put_connection(conn)
         db.close()
-
-
-def pg_create(database):
-    "Create an empty PostgreSQL database (if missing)"
-    _pg_admin('create', database)
-
-
-def child_drop(database):
-    "Drop a PostgreSQL database"
-    _pg_admin('drop', database)
 
 
 # -- JSON-RPC client, as sao does it ----------------------------------------
@@ -227,12 +200,6 @@ def summary_ms(samples):
 
 # -- the benchmark of one backend -------------------------------------------
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 def backend_env(uri, path):
     env = os.environ.copy()
     for name in list(env):
@@ -246,49 +213,6 @@ def backend_env(uri, path):
             'PYTHONUNBUFFERED': '1',
             })
     return env
-
-
-def start_server(env, database, workdir, log_path):
-    port = free_port()
-    # trytond 8.0 reads TRYTOND_* variables before the configuration files,
-    # so trytond.conf's [web] listen wins over TRYTOND_WEB__LISTEN: a second
-    # configuration file sets the port
-    listen_conf = os.path.join(workdir, 'listen.conf')
-    with open(listen_conf, 'w') as fp:
-        fp.write(f'[web]\nlisten = 127.0.0.1:{port}\n')
-    log = open(log_path, 'w')
-    # -d loads the pool at the start (a lazily loaded pool fails the first
-    # login with trytond 8.0.12)
-    server = subprocess.Popen(
-        [os.path.join(VENV_BIN, 'trytond'), '-c', CONFIG, listen_conf,
-            '-d', database],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True)
-    url = f'http://127.0.0.1:{port}'
-    deadline = time.monotonic() + 120
-    while True:
-        if server.poll() is not None:
-            raise RuntimeError(f'trytond exited, see {log_path}')
-        try:
-            Client(url, database)._post('/rpc/', {
-                    'method': 'common.server.version', 'params': []})
-            break
-        except (OSError, ValueError):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f'trytond does not answer on {url}')
-            time.sleep(0.2)
-    return server, log, url
-
-
-def stop_server(server, log):
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-    log.close()
 
 
 def new_persons(count, organisation, taken, seed=8000):
@@ -316,7 +240,6 @@ def new_persons(count, organisation, taken, seed=8000):
 
 
 def bench_backend(name, uri, args, workdir):
-    sys.path.insert(0, SCRIPTS)
     from create_db import ADMIN_PASSWORD
     path = os.path.join(workdir, name)
     os.makedirs(path, exist_ok=True)
@@ -338,9 +261,9 @@ def bench_backend(name, uri, args, workdir):
         f'({b["counts"].get("persons", "?")} persons)', flush=True)
 
     log_path = os.path.join(workdir, f'trytond-{name}.log')
-    server, log, url = start_server(env, database, workdir, log_path)
+    server = trytond_server.start(database, env=env, log_path=log_path)
     try:
-        client = Client(url, database)
+        client = Client(server.url, database)
         login, password = 'admin', ADMIN_PASSWORD
 
         # login: warm-up, then --runs of each endpoint
@@ -392,7 +315,7 @@ def bench_backend(name, uri, args, workdir):
             f'{result["search_read_100"]["median_ms"]} ms, '
             f'create {args.persons} persons {seconds:.2f} s', flush=True)
     finally:
-        stop_server(server, log)
+        server.stop()
         if uri.startswith('postgresql') and not args.keep:
             subprocess.run([PYTHON, os.path.abspath(__file__), '_drop',
                     database], env=env, cwd=ROOT, check=False)

@@ -3,10 +3,11 @@
 """Browser test of the sao web client in Kazakh (R17).
 
 A fresh SQLite database with a small demo organisation is served by a
-``trytond`` started on a free loopback port; headless Chromium (Debian's
-``/usr/bin/chromium``, driven by ``playwright-core`` from ``build/node``)
-logs in as the demo accountant, switches the language to Kazakh in sao's
-preferences and checks that the menu and sao's own strings are in Kazakh.
+``trytond`` started on a free loopback port (scripts/trytond_server.py);
+headless Chromium (Debian's ``/usr/bin/chromium``, driven by
+``playwright-core`` from ``build/node``) logs in as the demo accountant,
+switches the language to Kazakh in sao's preferences and checks that the
+menu and sao's own strings are in Kazakh.
 
 The tools are installed by ``scripts/setup-browser.sh`` (``make test``); when
 they are missing the test fails, it is not skipped.  Under PostgreSQL runs
@@ -19,21 +20,18 @@ Screenshots go to ``$BILIM_TEST_OUTPUT/browser`` (default
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
             os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, 'scripts'))
+import trytond_server  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
-VENV_BIN = os.path.join(ROOT, '.venv', 'bin')
 CHROMIUM = '/usr/bin/chromium'
 NODE_DIR = os.path.join(ROOT, 'build', 'node')
 SAO_DIR = os.path.join(ROOT, 'build', 'sao')
@@ -106,22 +104,6 @@ def expected_sao_strings():
         if (None, m) in translations}
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def server_version(url):
-    request = urllib.request.Request(
-        url + 'rpc/', method='POST',
-        data=json.dumps({'id': 0, 'method': 'common.server.version',
-                'params': []}).encode(),
-        headers={'Content-Type': 'application/json'})
-    with urllib.request.urlopen(request, timeout=2) as response:
-        return json.load(response)['result']
-
-
 def server_env(db_path):
     env = os.environ.copy()
     # the test's own SQLite database, even in a PostgreSQL run
@@ -159,59 +141,25 @@ def sao_server():
         f'{info["create_seconds"]} s, demo {info["demo_parameters"]} in '
         f'{info["demo_seconds"]} s')
 
-    port = free_port()
-    url = f'http://127.0.0.1:{port}/'
-    env['TRYTOND_WEB__LISTEN'] = f'127.0.0.1:{port}'
-    # trytond 8.0 reads the TRYTOND_* variables before the configuration
-    # files, so the [web] listen of trytond.conf would win over
-    # TRYTOND_WEB__LISTEN: a second configuration file sets the port
-    listen_conf = os.path.join(tmp, 'listen.conf')
-    with open(listen_conf, 'w') as fp:
-        fp.write(f'[web]\nlisten = 127.0.0.1:{port}\nroot = {SAO_DIR}\n')
     log_path = os.path.join(out, 'trytond.log')
-    log = open(log_path, 'w')
-    server = subprocess.Popen(
-        # -d loads the database's pool at the start: trytond 8.0.12 fails
-        # the first login ("KeyError: 'res.user'") on a database it has to
-        # load lazily
-        [os.path.join(VENV_BIN, 'trytond'),
-            '-c', env['TRYTOND_CONFIG'], listen_conf, '-d', DATABASE],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                log.flush()
-                with open(log_path) as fp:
-                    pytest.fail('trytond exited:\n' + fp.read()[-5000:],
-                        pytrace=False)
-            try:
-                server_version(url)
-                break
-            except (OSError, ValueError, KeyError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f'trytond does not answer on {url}',
-                        pytrace=False)
-                time.sleep(0.3)
-        print(f'== trytond answers on {url} '
+        server = trytond_server.start(
+            DATABASE, env=env, log_path=log_path, timeout=60)
+    except trytond_server.ServerError as error:
+        shutil.rmtree(tmp, ignore_errors=True)
+        pytest.fail(str(error), pytrace=False)
+    try:
+        print(f'== trytond answers on {server.url} '
             f'({time.monotonic() - started:.1f} s after the start)')
         yield {
-            'url': url,
+            'url': server.url,
             'database': DATABASE,
             'password': info.get('password') or FALLBACK_PASSWORD,
             'logins': info.get('logins', []),
             'log': log_path,
             }
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
-        log.close()
+        server.stop(timeout=15)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
