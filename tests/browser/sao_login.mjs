@@ -4,7 +4,12 @@
 // Drive the sao web client in headless Chromium, as a user would:
 //   1. open sao, log in (database, user name, then password);
 //   2. open the user menu → Preferences…, pick the language 'Қазақша', OK;
-//   3. unfold the Bilim menu and collect what the page shows.
+//   3. unfold the Bilim menu and collect what the page shows;
+//   4. open the user menu (sao's own strings);
+//   5. when cfg.persons is set: open Bilim → Persons, wait for the list
+//      (at least cfg.persons.minRows rows, an IIN) and collect its columns,
+//      tab-domain filters and first rows;
+//   6. double-click its first row and collect what the form shows.
 // Screenshots are written to cfg.outDir.  Run by test_sao_kazakh.py:
 //   node sao_login.mjs '<json config>'
 // The last line of stdout is a JSON report; the exit code is 1 on failure.
@@ -21,6 +26,8 @@ const { chromium } = require('playwright-core');
 
 const TIMEOUT = cfg.timeoutMs || 30000;
 const report = { steps: [], screenshots: [], console_errors: [] };
+// the JSON-RPC responses being read, awaited before the report is written
+const pending = new Set();
 
 function log(message) {
     const line = `[sao_login ${new Date().toISOString()}] ${message}`;
@@ -53,6 +60,113 @@ async function openUserMenu(page) {
     const dropdown = page.locator('#user-preferences .dropdown-menu');
     await dropdown.waitFor({ state: 'visible', timeout: TIMEOUT });
     return dropdown;
+}
+
+// -- 5. Persons: the list of the menu entry ------------------------------
+// -- 6. the form of its first row -----------------------------------------
+async function openPersons(page, expect) {
+    const rpcErrorsBefore = report.rpc_errors.length;
+    const menuRow = page.locator('#menu tbody tr').filter({
+        hasText: cfg.expect.persons,
+    }).first();
+    // the menu activates an entry on a single click
+    await menuRow.locator('td .cell').first().click();
+    const pane = page.locator('#tabcontent > .tab-pane.active');
+    const table = pane.locator('.treeview table.tree:visible');
+    await table.waitFor({ state: 'visible' });
+    // rows are drawn asynchronously: wait for enough of them, with an IIN
+    await page.waitForFunction((minRows) => {
+        const rows = document.querySelectorAll(
+            '#tabcontent > .tab-pane.active .treeview table.tree '
+            + 'tbody tr:not(.more-row)');
+        return rows.length >= minRows && Array.from(rows).some(
+            (tr) => /\b\d{12}\b/.test(tr.innerText));
+    }, expect.minRows);
+    // the tab-domain filters with their counters
+    const tabs = pane.locator('.tab-domain .nav-tabs > li > a');
+    await tabs.first().waitFor({ state: 'visible' });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll(
+        '#tabcontent > .tab-pane.active .tab-domain .nav-tabs .badge'))
+        .some((b) => /\d/.test(b.textContent)));
+    const list = report.persons_list = {};
+    list.tab_title = (await page.locator('#tablist > li.active > a > span')
+        .innerText()).trim();
+    // the tabs' names, without their counter badge
+    list.tab_domains = await tabs.evaluateAll((els) => els.map(
+        (a) => Array.from(a.childNodes)
+            .filter((n) => n.nodeType === Node.TEXT_NODE)
+            .map((n) => n.textContent).join('').trim()));
+    list.active_tab_domain = list.tab_domains[await tabs.evaluateAll(
+        (els) => els.findIndex((a) => a.parentNode.classList.contains(
+            'active')))];
+    list.tab_counters = (await pane.locator('.tab-domain .nav-tabs .badge')
+        .allInnerTexts()).map((s) => s.trim());
+    // the shown columns (the optional ones may be hidden)
+    list.headers = (await table.locator('thead th:visible .header label')
+        .allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+    // the records drawn, without the row that loads more of them
+    list.rows = await table.locator('tbody tr:not(.more-row)').count();
+    // the shown cells of the first rows, and how many shown cells are IINs
+    const cells = await table.locator('tbody tr:not(.more-row)').evaluateAll(
+        (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td .cell'))
+            .filter((c) => c.getClientRects().length)
+            .map((c) => c.innerText.trim())));
+    list.first_rows = cells.slice(0, 5);
+    list.iin_cells = cells.flat().filter((t) => /^\d{12}$/.test(t)).length;
+    log(`persons list "${list.tab_title}": ${list.rows} rows, columns `
+        + `${list.headers.join(' | ')}, filters `
+        + `${list.tab_domains.join(' | ')} (${list.active_tab_domain})`);
+    report.screenshot_persons_list = await screenshot(
+        page, 'sao-5-persons-list.png');
+
+    // -- the form of the first row: double-click ----------------------------
+    const firstRow = table.locator('tbody tr').first();
+    list.first_row = (await firstRow.locator('td .cell').allInnerTexts())
+        .map((s) => s.trim());
+    await firstRow.locator('td:has(> .cell)').first().dblclick();
+    // away from the form's notebook, which comes under the pointer: no hover
+    // colour (nor its CSS transition) in the screenshot
+    await page.mouse.move(1000, 780);
+    const iin = pane.locator('.form input[name=iin]:visible');
+    await iin.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => {
+        const el = document.querySelector(
+            '#tabcontent > .tab-pane.active .form input[name=iin]');
+        return el && /^\d{12}$/.test(el.value);
+    });
+    const form = report.person_form = {};
+    const birthDate = pane.locator('.form input[name=birth_date]:visible');
+    await birthDate.waitFor({ state: 'visible' });
+    form.iin = await iin.inputValue();
+    form.birth_date = await birthDate.inputValue();
+    // the user's date format, as the server gives it (strftime)
+    form.date_format = await page.evaluate(() => Sao.i18n.locale.date);
+    form.notebook_tabs = (await pane.locator(
+        '.form .form-notebook > .nav-tabs > li:visible > a').allInnerTexts())
+        .map((s) => s.trim());
+    form.active_page = (await pane.locator(
+        '.form .form-notebook > .nav-tabs > li.active > a').first()
+        .innerText()).trim();
+    // the labels of the fields, by their for= attribute
+    const labelOf = async (input) => {
+        const id = await input.getAttribute('id');
+        const label = pane.locator(`label[for="${id}"]:visible`);
+        return (await label.count()) ? (await label.first().innerText()).trim()
+            : null;
+    };
+    form.birth_date_label = await labelOf(birthDate);
+    form.iin_label = await labelOf(iin);
+    form.visible_labels = (await pane.locator('.form label.form-label:visible')
+        .allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+    form.name = await pane.locator('.form input[name=name]').inputValue()
+        .catch(() => null);
+    log(`person form "${form.name}": page ${form.active_page}, `
+        + `${form.iin_label} ${form.iin}, ${form.birth_date_label} `
+        + `${form.birth_date} (${form.date_format})`);
+    report.screenshot_person_form = await screenshot(
+        page, 'sao-6-person-form.png');
+    await Promise.allSettled([...pending]);
+    report.persons_rpc_errors = report.rpc_errors.slice(rpcErrorsBefore);
 }
 
 async function main() {
@@ -90,7 +204,17 @@ async function main() {
     page.on('pageerror', (err) => report.console_errors.push(String(err)));
     // the JSON-RPC errors the server answered, for the report
     report.rpc_errors = [];
-    page.on('response', async (response) => {
+    report.http_errors = [];
+    page.on('response', (response) => {
+        const reading = checkResponse(response);
+        pending.add(reading);
+        reading.finally(() => pending.delete(reading));
+    });
+    async function checkResponse(response) {
+        if (response.status() >= 400) {
+            report.http_errors.push(`${response.status()} `
+                + `${response.request().method()} ${response.url()}`);
+        }
         if (response.request().method() !== 'POST') {
             return;
         }
@@ -108,7 +232,7 @@ async function main() {
         } catch (e) {
             // not JSON
         }
-    });
+    }
     try {
         log(`open ${cfg.url}`);
         await page.goto(cfg.url, { waitUntil: 'load' });
@@ -219,6 +343,14 @@ async function main() {
         log(`user menu: ${report.user_menu_after.join(' | ')}`);
         report.screenshot_user_menu = await screenshot(
             page, 'sao-4-kazakh-user-menu.png');
+        // close the user menu
+        await page.locator('#user-preferences > a.dropdown-toggle').click();
+        await dropdown.waitFor({ state: 'hidden' });
+
+        if (cfg.persons) {
+            await openPersons(page, cfg.persons);
+        }
+        await Promise.allSettled([...pending]);
         report.ok = true;
     } catch (err) {
         report.ok = false;

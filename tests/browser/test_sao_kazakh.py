@@ -7,7 +7,12 @@ A fresh SQLite database with a small demo organisation is served by a
 headless Chromium (Debian's ``/usr/bin/chromium``, driven by
 ``playwright-core`` from ``build/node``) logs in as the demo accountant,
 switches the language to Kazakh in sao's preferences and checks that the
-menu and sao's own strings are in Kazakh.
+menu and sao's own strings are in Kazakh.  Then, as an accountant would, it
+opens Bilim → Persons: the list (IIN column, tab-domain filters, at least
+MIN_PERSON_ROWS rows with IINs) and the form of its first row (the Person
+page, the IIN whose first six digits are the birth date shown), all labels in
+Kazakh.  The expected labels are read from addons/edu_base/locale/kk.po, the
+date format from the record lang_kk of addons/edu_base/ir.xml.
 
 The tools are installed by ``scripts/setup-browser.sh`` (``make test``); when
 they are missing the test fails, it is not skipped.  Under PostgreSQL runs
@@ -17,8 +22,10 @@ database: it is about the client, not the backend.
 Screenshots go to ``$BILIM_TEST_OUTPUT/browser`` (default
 ``test-output/browser``).
 """
+import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,10 +44,13 @@ NODE_DIR = os.path.join(ROOT, 'build', 'node')
 SAO_DIR = os.path.join(ROOT, 'build', 'sao')
 KK_PO = os.path.join(ROOT, 'addons', 'edu_base', 'locale', 'kk.po')
 SAO_KK_PO = os.path.join(ROOT, 'i18n', 'sao', 'kk.po')
+IR_XML = os.path.join(ROOT, 'addons', 'edu_base', 'ir.xml')
 DATABASE = 'bilim_browser'
 LOGIN = 'accountant'
 FALLBACK_PASSWORD = 'Astana2026!'
 LANGUAGE = 'Қазақша'
+# rows at least in the Persons list (the demo has 60 learners)
+MIN_PERSON_ROWS = 10
 # sao strings shown on the page after the switch, checked when translated
 SAO_STRINGS = ['Preferences...', 'Logout', 'Action']
 SETUP_HINT = "install it with ./scripts/setup-browser.sh (make test does)"
@@ -94,6 +104,44 @@ def expected_menu_labels():
                 f'msgctxt "{ctxt}"', pytrace=False)
         labels[key] = found[0]
     return labels
+
+
+def po_translation(translations, ctxt, msgid=None):
+    "The msgstr of msgctxt ctxt (and msgid); fail when it is missing"
+    found = [v for (c, m), v in translations.items()
+        if c == ctxt and (msgid is None or m == msgid)]
+    if not found:
+        pytest.fail(f'{KK_PO} has no Kazakh translation for msgctxt "{ctxt}"'
+            + (f' msgid "{msgid}"' if msgid else ''), pytrace=False)
+    return found[0]
+
+
+def expected_persons_labels():
+    "The Kazakh labels of the Persons list and form, from kk.po"
+    translations = po_translations(KK_PO)
+    return {
+        'iin': po_translation(translations, 'field:party.party,iin:', 'IIN'),
+        'birth_date': po_translation(
+            translations, 'field:party.party,birth_date:', 'Birth Date'),
+        # the page of the form (view/party_form.xml), not the field is_person
+        'person_page': po_translation(
+            translations, 'view:party.party:', 'Person'),
+        # the tab-domain filters of the action act_person
+        'learners': po_translation(translations, 'model:ir.action.'
+            'act_window.domain,name:act_person_domain_learner', 'Learners'),
+        'staff': po_translation(translations, 'model:ir.action.'
+            'act_window.domain,name:act_person_domain_staff', 'Staff'),
+        }
+
+
+def kk_date_format():
+    "The date format of the language kk (record lang_kk of ir.xml)"
+    from xml.etree import ElementTree
+    tree = ElementTree.parse(IR_XML)
+    for field in tree.iterfind(
+            ".//record[@model='ir.lang'][@id='lang_kk']/field[@name='date']"):
+        return field.text
+    pytest.fail(f'{IR_XML} has no date format for lang_kk', pytrace=False)
 
 
 def expected_sao_strings():
@@ -165,6 +213,8 @@ def sao_server():
 
 def test_sao_login_and_switch_to_kazakh(sao_server):
     labels = expected_menu_labels()
+    persons = expected_persons_labels()
+    date_format = kk_date_format()
     sao_strings = expected_sao_strings()
     if sao_server['logins']:
         assert LOGIN in sao_server['logins'], sao_server['logins']
@@ -180,6 +230,7 @@ def test_sao_login_and_switch_to_kazakh(sao_server):
         'language': LANGUAGE,
         'languageCode': 'kk',
         'expect': labels,
+        'persons': {'minRows': MIN_PERSON_ROWS},
         'outDir': out,
         'nodeDir': NODE_DIR,
         'chromium': CHROMIUM,
@@ -230,3 +281,37 @@ def test_sao_login_and_switch_to_kazakh(sao_server):
         assert report['global_search_placeholder'] == sao_strings['Action']
     for key in ('screenshot_login', 'screenshot_kazakh'):
         assert os.path.getsize(report[key]) > 0
+    check_persons(report, labels, persons, date_format)
+
+
+def check_persons(report, labels, persons, date_format):
+    "The Persons list and the form of its first row, in Kazakh"
+    assert not report['persons_rpc_errors'], report['persons_rpc_errors']
+    # the list, in a tab named after the menu entry
+    listing = report['persons_list']
+    assert listing['tab_title'] == labels['persons'], listing['tab_title']
+    assert persons['iin'] in listing['headers'], listing['headers']
+    assert listing['rows'] >= MIN_PERSON_ROWS, listing
+    assert listing['iin_cells'] >= 1, listing['first_rows']
+    assert any(re.fullmatch(r'\d{12}', cell)
+        for row in listing['first_rows'] for cell in row), listing
+    for key, msgid in [('learners', 'Learners'), ('staff', 'Staff')]:
+        assert persons[key] in listing['tab_domains'], listing['tab_domains']
+        assert msgid not in listing['tab_domains'], listing['tab_domains']
+    # the first filter (sequence 10) is the one shown
+    assert listing['active_tab_domain'] == persons['learners'], listing
+    assert os.path.getsize(report['screenshot_persons_list']) > 0
+    # the form of the first row
+    form = report['person_form']
+    assert form['active_page'] == persons['person_page'], form
+    assert persons['person_page'] in form['notebook_tabs'], form
+    assert form['birth_date_label'] is not None, form
+    assert form['birth_date_label'].rstrip(':') == persons['birth_date'], form
+    assert form['iin_label'].rstrip(':') == persons['iin'], form
+    assert form['date_format'] == date_format, form
+    assert re.fullmatch(r'\d{12}', form['iin']), form
+    birth_date = datetime.datetime.strptime(
+        form['birth_date'], date_format).date()
+    # the IIN starts with the birth date, YYMMDD
+    assert form['iin'][:6] == birth_date.strftime('%y%m%d'), form
+    assert os.path.getsize(report['screenshot_person_form']) > 0
