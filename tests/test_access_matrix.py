@@ -248,6 +248,62 @@ class AccessMatrixTestCase(unittest.TestCase):
             [schools.users['parent']])
 
     @with_transaction()
+    def test_school_administrator_cannot_escalate(self):
+        """A school's system administrator manages the school's accounts and
+        nothing more: not a platform administrator's account, not the groups
+        of an account, not another school (R5.8, R5.10)"""
+        from trytond.model.exceptions import AccessError
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        schools, matrix = self.matrix()
+        admin = User(ModelData.get_id('res', 'user_admin'))
+        User.write([admin], {'companies': [('add', [schools.school_a])]})
+        admin_group = ModelData.get_id('res', 'group_admin')
+        sysadmin = schools.users['sysadmin']
+        teacher = schools.users['teacher']
+        with matrix.as_user(sysadmin):
+            # the administrator of the platform is out of reach
+            with self.assertRaises(AccessError):
+                User.write([User(admin.id)], {'password': 'Takeover2026x'})
+            with self.assertRaises(AccessError):
+                User.write([User(admin.id)], {'active': False})
+            # groups are given through roles only
+            with self.assertRaises(AccessError):
+                User.write([User(sysadmin)], {
+                        'groups': [('add', [admin_group])]})
+            # another school is out of reach, for the own account too
+            for user_id in (sysadmin, teacher):
+                with self.assertRaises(AccessError):
+                    User.write([User(user_id)], {
+                            'companies': [('add', [schools.school_b])]})
+            with self.assertRaises(AccessError):
+                User.create([{
+                            'login': 'intruder',
+                            'companies': [('add', [schools.school_b])],
+                            }])
+            # the own school's accounts are the administrator's work
+            new, = User.create([{
+                        'login': 'a.newteacher',
+                        'name': "Жаңа мұғалім",
+                        'companies': [('add', [schools.school_a])],
+                        'company': schools.school_a,
+                        'roles': [('create', [{
+                                        'role': ModelData.get_id(
+                                            'edu_base', 'role_teacher'),
+                                        }])],
+                        }])
+            User.write([User(teacher)], {'active': False})
+        self.assertEqual(User(admin.id).active, True)
+        self.assertNotIn(admin_group, [g.id for g in User(sysadmin).groups])
+        self.assertEqual(
+            [c.id for c in User(sysadmin).companies], [schools.school_a])
+        self.assertIn(
+            ModelData.get_id('edu_base', 'group_edu_teaching'),
+            [g.id for g in User(new.id).groups])
+        self.assertFalse(User(teacher).active)
+
+    @with_transaction()
     def test_teacher_sees_own_department_tree(self):
         "A teacher sees the employees of own department tree only (R5.8)"
         schools, matrix = self.matrix()

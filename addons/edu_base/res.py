@@ -16,6 +16,7 @@ import string
 import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.res.user import PasswordError
 from trytond.transaction import Transaction, without_check_access
@@ -60,6 +61,47 @@ class User(metaclass=PoolMeta):
         super().on_modification(mode, users, field_names=field_names)
         if mode == 'write' and field_names & {'person', 'employees', 'companies'}:
             Pool().get('ir.rule').clear_edu_values()
+
+    @classmethod
+    def check_modification(cls, mode, users, values=None, external=False):
+        """An administrator of a school gives access to the organisations it
+        administers only: not to another school (R5.8)"""
+        super().check_modification(
+            mode, users, values=values, external=external)
+        if (not external or mode == 'delete'
+                or cls._edu_is_platform_admin()):
+            return
+        if mode == 'create':
+            # called after the creation, without the values
+            ids = {c.id for u in users for c in u.companies}
+            ids |= {u.company.id for u in users if u.company}
+        else:
+            ids = set()
+            for name in ('companies', 'company'):
+                ids |= _target_ids((values or {}).get(name))
+        if ids:
+            cls._edu_check_companies(ids)
+
+    @classmethod
+    def _edu_is_platform_admin(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        group_id = ModelData.get_id('res', 'group_admin')
+        return group_id in cls.get_groups()
+
+    @classmethod
+    def _edu_check_companies(cls, company_ids):
+        pool = Pool()
+        Company = pool.get('company.company')
+        # the record rules of company.company say which ones the acting
+        # user may see, hence administer (check_modification runs without
+        # access checks: put them back for this search)
+        with Transaction().set_context(_check_access=True):
+            visible = {c.id for c in Company.search([
+                        ('id', 'in', list(company_ids)),
+                        ])}
+        if company_ids - visible:
+            raise AccessError(gettext('edu_base.msg_user_foreign_company'))
 
     def get_iin(self, name):
         return self.person.iin if self.person else None
@@ -136,6 +178,19 @@ class User(metaclass=PoolMeta):
         default.setdefault('person', None)
         default.setdefault('password_must_change', False)
         return super().copy(users, default=default)
+
+
+def _target_ids(value):
+    "The ids a Many2One value or Many2Many commands point to"
+    if value is None:
+        return set()
+    if isinstance(value, int):
+        return {value}
+    ids = set()
+    for command, *args in value:
+        if command in {'add', 'set'}:
+            ids.update(args[0])
+    return ids
 
 
 class InitialPasswordStart(ModelView):
