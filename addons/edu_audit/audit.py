@@ -40,10 +40,10 @@ from sql import For, Table
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.edu_base.model import AppendOnlyMixin
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import AuditEntryError
 
 logger = logging.getLogger('bilim.audit')
 
@@ -100,9 +100,10 @@ def compute_hash(values):
     return hashlib.sha256(data.encode('utf-8')).hexdigest()
 
 
-class AuditEntry(ModelSQL, ModelView):
+class AuditEntry(AppendOnlyMixin, ModelSQL, ModelView):
     "Audit journal entry"
     __name__ = 'edu.audit.entry'
+    _append_only_message = 'edu_audit.msg_entry_readonly'
 
     date = fields.Timestamp("Date", readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True,
@@ -172,13 +173,6 @@ class AuditEntry(ModelSQL, ModelView):
                     ('name', 'in', models),
                     ])} if models else {}
         return {e.id: names.get(e.model, e.model) for e in entries}
-
-    @classmethod
-    def check_modification(cls, mode, entries, values=None, external=False):
-        super().check_modification(
-            mode, entries, values=values, external=external)
-        if mode in {'write', 'delete'}:
-            raise AuditEntryError(gettext('edu_audit.msg_entry_readonly'))
 
     # -- appending --------------------------------------------------------
     @classmethod

@@ -24,5 +24,5 @@ class OrganisationValidationError(ValidationError):
     pass
 
 
-class RightsLogError(UserError):
+class AppendOnlyError(UserError):
     pass

@@ -9,7 +9,6 @@ the prefix of their parent.
 """
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
-from trytond.pyson import Eval
 
 from .exceptions import KATOValidationError
 

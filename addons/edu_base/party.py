@@ -9,14 +9,12 @@ the education organisation that registered it (R12): record rules hide it
 from users of other organisations.  Learners are linked to their parents and
 legal representatives by Tryton's party relations.
 """
-import datetime as dt
-
 from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, Unique, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval, If, Not
+from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 from . import kz_id

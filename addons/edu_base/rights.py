@@ -11,13 +11,12 @@ change or delete them through the application.
 """
 import datetime as dt
 
-from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 from trytond.tools import grouped_slice
 
-from .exceptions import RightsLogError
+from .model import AppendOnlyMixin
 
 ACTIONS = [
     ('create', "Created"),
@@ -26,9 +25,10 @@ ACTIONS = [
     ]
 
 
-class RightsLog(ModelSQL, ModelView):
+class RightsLog(AppendOnlyMixin, ModelSQL, ModelView):
     "Rights history entry"
     __name__ = 'edu.rights.log'
+    _append_only_message = 'edu_base.msg_rights_log_readonly'
 
     date = fields.Timestamp("Date", readonly=True)
     author = fields.Many2One('res.user', "Changed by", readonly=True)
@@ -54,13 +54,6 @@ class RightsLog(ModelSQL, ModelView):
                     ('name', 'in', list({l.model for l in logs})),
                     ])}
         return {l.id: names.get(l.model, l.model) for l in logs}
-
-    @classmethod
-    def check_modification(cls, mode, logs, values=None, external=False):
-        super().check_modification(mode, logs, values=values,
-            external=external)
-        if mode in {'write', 'delete'}:
-            raise RightsLogError(gettext('edu_base.msg_rights_log_readonly'))
 
     @classmethod
     def record(cls, entries):

@@ -11,11 +11,9 @@ the application.
 """
 import datetime as dt
 
-from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.edu_base.model import AppendOnlyMixin
 from trytond.transaction import without_check_access
-
-from .exceptions import SecurityEventError
 
 SEVERITIES = [
     ('info', "Information"),
@@ -24,9 +22,10 @@ SEVERITIES = [
     ]
 
 
-class SecurityEvent(ModelSQL, ModelView):
+class SecurityEvent(AppendOnlyMixin, ModelSQL, ModelView):
     "Security event"
     __name__ = 'edu.security.event'
+    _append_only_message = 'edu_security.msg_event_readonly'
     __string__ = "Security Event"
 
     date = fields.Timestamp("Date", readonly=True)
@@ -65,14 +64,6 @@ class SecurityEvent(ModelSQL, ModelView):
                 Index(t, (t.kind, Index.Equality()),
                     (t.severity, Index.Equality())),
                 })
-
-    @classmethod
-    def check_modification(cls, mode, events, values=None, external=False):
-        super().check_modification(
-            mode, events, values=values, external=external)
-        if mode in {'write', 'delete'}:
-            raise SecurityEventError(
-                gettext('edu_security.msg_event_readonly'))
 
     @classmethod
     def report(cls, kind, severity, description, source=None, user=None,

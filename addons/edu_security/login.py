@@ -20,12 +20,12 @@ import datetime as dt
 from trytond.exceptions import RateLimitException
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.edu_base.model import AppendOnlyMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import PYSONEncoder
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import StateAction, Wizard
 
-from .exceptions import LoginFailureError
 
 REASONS = [
     ('unknown_login', "Unknown login"),
@@ -44,9 +44,10 @@ _password_checked = contextvars.ContextVar(
     'edu_security_password_checked', default=None)
 
 
-class LoginFailure(ModelSQL, ModelView):
+class LoginFailure(AppendOnlyMixin, ModelSQL, ModelView):
     "Failed Login"
     __name__ = 'edu.login.failure'
+    _append_only_message = 'edu_security.msg_login_failure_readonly'
     __string__ = "Failed Login"
     _rec_name = 'login'
 
@@ -70,14 +71,6 @@ class LoginFailure(ModelSQL, ModelView):
                 Index(t, (t.ip_address, Index.Equality()),
                     (t.date, Index.Range())),
                 })
-
-    @classmethod
-    def check_modification(cls, mode, failures, values=None, external=False):
-        super().check_modification(
-            mode, failures, values=values, external=external)
-        if mode in {'write', 'delete'}:
-            raise LoginFailureError(
-                gettext('edu_security.msg_login_failure_readonly'))
 
     @classmethod
     def record(cls, login, reason):

@@ -147,7 +147,7 @@ class EduAuditTestCase(ModuleTestCase):
         pool = Pool()
         Party = pool.get('party.party')
         AuditEntry = pool.get('edu.audit.entry')
-        school = _school()
+        _school()  # persons need an organisation in the context
         party, = Party.create([{'name': "ЖШС Сынақ"}])
         self.assertEqual(AuditEntry.search([
                     ('model', '=', 'party.party'),
