@@ -168,15 +168,6 @@ class User(RightsLogMixin, metaclass=PoolMeta):
         return self.id
 
 
-class UserGroup(RightsLogMixin, metaclass=PoolMeta):
-    __name__ = 'res.user-res.group'
-    _rights_fields = ('user', 'group')
-    _rights_user = 'user'
-
-    def _rights_record_name(self):
-        return f'{self.user.rec_name} — {self.group.rec_name}'
-
-
 class UserRole(RightsLogMixin, metaclass=PoolMeta):
     __name__ = 'res.user.role'
     _rights_fields = ('role', 'from_date', 'to_date')
