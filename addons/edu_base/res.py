@@ -137,22 +137,29 @@ class User(metaclass=PoolMeta):
         pass
 
     @classmethod
-    def set_initial_password(cls, users):
-        """Give each user a new random password that must be changed at the
-        next login; return {user: password}"""
+    def password_change_values(cls, must_change):
+        """The values that make the client ask (or stop asking) for a new
+        password at the next login: the change-password wizard is one of
+        the user's login actions while the change is due"""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         action_id = ModelData.get_id('edu_base', 'wizard_change_password')
+        return {
+            'password_must_change': must_change,
+            'actions': [('add' if must_change else 'remove', [action_id])],
+            }
+
+    @classmethod
+    def set_initial_password(cls, users):
+        """Give each user a new random password that must be changed at the
+        next login; return {user: password}"""
+        must_change = cls.password_change_values(True)
         passwords = {}
         to_write = []
         for user in users:
             password = generate_password()
             passwords[user] = password
-            to_write.extend([[user], {
-                        'password': password,
-                        'password_must_change': True,
-                        'actions': [('add', [action_id])],
-                        }])
+            to_write.extend([[user], {'password': password, **must_change}])
         if to_write:
             with without_check_access():
                 cls.write(*to_write)
@@ -161,15 +168,11 @@ class User(metaclass=PoolMeta):
     @classmethod
     def set_new_password(cls, user, password):
         "Set the password chosen by the user and stop asking for a change"
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        action_id = ModelData.get_id('edu_base', 'wizard_change_password')
         cls.validate_password(password, [user])
         with without_check_access():
             cls.write([user], {
                     'password': password,
-                    'password_must_change': False,
-                    'actions': [('remove', [action_id])],
+                    **cls.password_change_values(False),
                     })
 
     @classmethod
@@ -243,14 +246,8 @@ class InitialPassword(Wizard):
                             user=user.rec_name))
             # Tryton sends a temporary password valid for the reset timeout
             User.reset_password(users)
-            pool_data = pool.get('ir.model.data')
-            action_id = pool_data.get_id(
-                'edu_base', 'wizard_change_password')
             with without_check_access():
-                User.write(users, {
-                        'password_must_change': True,
-                        'actions': [('add', [action_id])],
-                        })
+                User.write(users, User.password_change_values(True))
             return 'end'
         passwords = User.set_initial_password(users)
         self._passwords = '\n'.join(
