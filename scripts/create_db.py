@@ -13,6 +13,7 @@ database is updated only when a module file changed since the last run.
 The configuration comes from TRYTOND_CONFIG (the Makefile sets it).
 """
 import argparse
+import importlib
 import os
 import subprocess
 import sys
@@ -131,7 +132,26 @@ def load_demo(database, seed):
         summary = demo_data.load(seed=seed)
         transaction.commit()
     print(f'== demo organisation loaded in {time.monotonic() - started:.1f} s')
+    # the platform modules show their part of the demo (monitoring samples,
+    # journal entries, ...): scripts/demo_<module>.py, each load(summary)
+    # in its own transaction after the organisation
+    for name in demo_parts():
+        started = time.monotonic()
+        part = importlib.import_module(name)
+        with Transaction().start(database, 0) as transaction:
+            made = part.load(summary) or {}
+            transaction.commit()
+        figures = ', '.join(f'{k} {v}' for k, v in made.items())
+        print(f'== demo {name[5:]}: {figures} '
+            f'({time.monotonic() - started:.1f} s)')
     return summary
+
+
+def demo_parts():
+    "The demo parts of the modules, in the order of their module names"
+    scripts = os.path.join(ROOT, 'scripts')
+    return sorted(name[:-3] for name in os.listdir(scripts)
+        if name.startswith('demo_edu_') and name.endswith('.py'))
 
 
 def banner(database):

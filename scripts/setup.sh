@@ -16,6 +16,18 @@ for arg in "$@"; do
     esac
 done
 
+# pysaml2 (SAML single sign-on, R9) signs and verifies XML with Debian's
+# xmlsec1 program
+if ! command -v xmlsec1 >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "== installing Debian's xmlsec1 (SAML signatures)"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null
+    else
+        echo "setup.sh: SAML sign-on needs xmlsec1: apt-get install xmlsec1" >&2
+    fi
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
     echo "== creating the virtual environment in $VENV"
     "$PYTHON" -m venv "$VENV"
