@@ -2,12 +2,15 @@
 # this repository contains the full copyright notices and license terms.
 """Access matrix of edu_mfa (R5.11, R5.10, R12).
 
-The recovery codes of the second factor are read by nobody through the
-application: the server alone handles them.  The consents that switch off
-a learner's second factor are kept by the school's system administrator
-(read, recorded, deactivated when withdrawn, never deleted) and read by
-the auditor; nobody else sees them, and no role of school A reaches those
-of school B.  The edu_base matrix still holds with edu_mfa activated.
+The recovery codes of the second factor and the codes sent by SMS are
+read by nobody through the application: the server alone handles them.
+The consents that switch off a learner's second factor are kept by the
+school's system administrator (read, recorded, deactivated when withdrawn,
+never deleted) and read by the auditor; nobody else sees them, and no role
+of school A reaches those of school B.  "Log out everywhere" closes a
+user's own sessions, and those of the school's accounts for the school's
+system administrator only.  The edu_base matrix still holds with edu_mfa
+activated.
 """
 import datetime as dt
 import unittest
@@ -16,6 +19,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
+from trytond.transaction import Transaction
 
 from tests.access_matrix import (
     OPERATIONS, ROLES, AccessMatrix, Probe, build_two_schools,
@@ -198,3 +202,73 @@ class AccessMatrixMFATestCase(unittest.TestCase):
         events = Event.search([('kind', '=', 'mfa')])
         self.assertEqual([(e.user.id, e.severity) for e in events],
             [(teacher.id, 'warning')])
+
+    @with_transaction()
+    def test_sms_codes_not_served(self):
+        "The codes sent by SMS have no remote method at all"
+        SMSCode = Pool().get('res.user.login.sms_code')
+        self.assertFalse({'read', 'search', 'create', 'write', 'delete'}
+            & set(SMSCode.__rpc__))
+
+    @with_transaction()
+    def test_logout_everywhere_by_role(self):
+        """Every role closes its own sessions; the school's system
+        administrator closes those of the school's accounts, not those of
+        a platform administrator nor of school B; no other role closes
+        another account's sessions (R5.10)"""
+        pool = Pool()
+        User = pool.get('res.user')
+        Session = pool.get('ir.session')
+        ModelData = pool.get('ir.model.data')
+        schools, matrix = self.matrix()
+        admin = ModelData.get_id('res', 'user_admin')
+        teacher = schools.users['teacher']
+        teacher_b = schools.users_b['teacher']
+
+        def sessions(user_id):
+            return Session.search([('create_uid', '=', user_id)], count=True)
+
+        def open_session(user_id):
+            with Transaction().set_user(user_id):
+                Session.new()
+
+        for role, user_id in schools.users.items():
+            open_session(user_id)
+            with matrix.as_user(user_id):
+                User.logout_sessions([User(user_id)])
+            self.assertEqual(sessions(user_id), 0, role)
+
+        for user_id in (teacher, teacher_b, admin):
+            open_session(user_id)
+        for role, user_id in schools.users.items():
+            targets = [teacher] if role != 'teacher' else [
+                schools.users['learner']]
+            for target in targets + [teacher_b, admin]:
+                with matrix.as_user(user_id):
+                    allowed = role == 'sysadmin' and target == teacher
+                    if allowed:
+                        User.logout_sessions([User(target)])
+                    else:
+                        with self.assertRaises(AccessError, msg=(
+                                    role, target)):
+                            User.logout_sessions([User(target)])
+        self.assertEqual(
+            [sessions(u) for u in (teacher, teacher_b, admin)], [0, 1, 1])
+
+    @with_transaction()
+    def test_mobile_of_second_factor_read_by_administrators(self):
+        """The mobile of the second factor, which may come from the
+        person's record, is read by the administrators only (R12)"""
+        pool = Pool()
+        User = pool.get('res.user')
+        schools, matrix = self.matrix()
+        teacher = schools.users['teacher']
+        User.write([User(teacher)], {'mobile': '+7 701 555 12 34'})
+        for role, user_id in schools.users.items():
+            with matrix.as_user(user_id):
+                if role == 'sysadmin':
+                    values, = User.read([teacher], ['mfa_mobile'])
+                    self.assertEqual(values['mfa_mobile'], '+77015551234')
+                else:
+                    with self.assertRaises(AccessError, msg=role):
+                        User.read([teacher], ['mfa_mobile'])

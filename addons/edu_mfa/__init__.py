@@ -16,11 +16,20 @@
   reported as a security event (edu_security);
 - ``exemption.py``: a learner under 16 (by the IIN's birth date) whose
   second factor is switched off with the recorded consent of a legal
-  representative.
+  representative;
+- ``sms.py``: the SMS gateways (HTTP, local simulator) behind Tryton's
+  ``authentication_sms``, without Tryton;
+- ``sms_login.py``: the code by SMS as the second factor, each user's
+  choice of method and the mobile of the account or of its person;
+- ``password.py``: the reset of a forgotten password by e-mail, with a
+  temporary password in kk/ru that expires and logs in once;
+- ``session.py``: the inactivity expiry of the sessions and "log out
+  everywhere";
+- ``translation.py``: Kazakh and Russian for ``authentication_sms``.
 
 The server asks for the second factor when ``trytond.conf`` lists it after
-the password::
+the password (``docs/authentication.md``)::
 
     [session]
-    authentications = password+totp
+    authentications = password+totp+sms
 """

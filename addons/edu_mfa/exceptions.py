@@ -14,3 +14,11 @@ class RoleMFAError(ValidationError):
 
 class ExemptionError(ValidationError):
     pass
+
+
+class SMSMobileError(ValidationError):
+    pass
+
+
+class SessionError(UserError):
+    pass
