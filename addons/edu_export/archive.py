@@ -1,0 +1,237 @@
+# This file is part of Bilim ERP.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Encrypted backups made from inside the server (R3), with the archive
+format and the primitives of ``scripts/backup_lib.py`` (AES-256-GCM; a tar
+of ``manifest.json``, the database dump and ``filestore/``), so that an
+archive of the cron is restored by ``scripts/restore.py`` like one of
+``scripts/backup.py``.
+
+On SQLite the dump is SQLite's online backup of the database file (or, for
+the in-memory database of the tests, its SQL dump replayed in a file); on
+PostgreSQL it is ``pg_dump --format=custom`` in an exported snapshot, as
+``scripts/backup.py`` makes it.
+"""
+import datetime as dt
+import importlib.util
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tarfile
+
+import trytond
+import trytond.config as config
+from trytond import backend
+from trytond.transaction import Transaction
+
+_MODULES = {}
+
+
+def scripts_dir():
+    "The scripts/ directory of the Bilim ERP checkout"
+    path = (os.environ.get('BILIM_SCRIPTS')
+        or config.get('edu_backup', 'scripts', default=None))
+    if not path:
+        here = os.path.dirname(os.path.realpath(__file__))
+        path = os.path.join(os.path.dirname(os.path.dirname(here)), 'scripts')
+    return path
+
+
+def _load(name, alias=None):
+    """Import scripts/<name>.py as the module alias (default: name, the
+    name under which scripts/backup.py and restore.py import backup_lib)"""
+    alias = alias or name
+    if name not in _MODULES:
+        if alias in sys.modules:
+            _MODULES[name] = sys.modules[alias]
+        else:
+            directory = scripts_dir()
+            spec = importlib.util.spec_from_file_location(
+                alias, os.path.join(directory, f'{name}.py'))
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[alias] = module
+            spec.loader.exec_module(module)
+            _MODULES[name] = module
+    return _MODULES[name]
+
+
+def lib():
+    "scripts/backup_lib.py"
+    return _load('backup_lib')
+
+
+def BackupError():
+    return lib().BackupError
+
+
+def key_file():
+    return config.get('edu_backup', 'key_file', default=None) or None
+
+
+def key_configured():
+    "Whether a key is given by the environment or the configuration"
+    return bool(os.environ.get(lib().KEY_ENV, '').strip() or key_file())
+
+
+def load_key():
+    "The key (BILIM_BACKUP_KEY or [edu_backup] key_file); BackupError"
+    return lib().load_key(key_file())
+
+
+def _dump_sqlite(workdir):
+    """Copy the database into workdir: SQLite's online backup of the file
+    (as scripts/backup.py does), or, for a database without a file (the
+    in-memory database of the tests), its SQL dump through the open
+    connection replayed into a new file"""
+    bl = lib()
+    target = os.path.join(workdir, bl.SQLITE_DUMP)
+    database = Transaction().database.name
+    source = (bl.sqlite_file(config, database)
+        if database != ':memory:' else None)
+    dst = sqlite3.connect(target)
+    try:
+        if source and os.path.isfile(source):
+            src = sqlite3.connect(f'file:{source}?mode=ro', uri=True)
+            try:
+                src.backup(dst)
+            finally:
+                src.close()
+        else:
+            dst.executescript('\n'.join(
+                    Transaction().connection.iterdump()))
+            dst.commit()
+    finally:
+        dst.close()
+    conn = sqlite3.connect(f'file:{target}?mode=ro', uri=True)
+    try:
+        tables = bl.sqlite_tables(conn)
+        modules = bl.read_modules(conn)
+    finally:
+        conn.close()
+    return target, tables, None, modules
+
+
+def _dump_postgresql(database, workdir):
+    """pg_dump --format=custom and the checksums of the tables in one
+    exported snapshot (as scripts/backup.py does)"""
+    import psycopg
+    bl = lib()
+    target = os.path.join(workdir, bl.PG_DUMP)
+    with bl.pg_connect(config, database) as conn:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        snapshot, = conn.execute('SELECT pg_export_snapshot()').fetchone()
+        bl.run_tool(['pg_dump', '--format=custom', f'--snapshot={snapshot}',
+                f'--file={target}'], bl.pg_env(config, database))
+        tables, sequences = bl.pg_tables(conn)
+        modules = bl.read_modules(conn)
+        conn.rollback()
+    return target, tables, sequences, modules
+
+
+def make_archive(output, key):
+    """Write the encrypted backup of the current database to output and
+    return its manifest"""
+    bl = lib()
+    database = Transaction().database.name
+    workdir = bl.private_tempdir(output)
+    partial = output + '.part'
+    try:
+        if backend.name == 'sqlite':
+            dump, tables, sequences, modules = _dump_sqlite(workdir)
+        else:
+            dump, tables, sequences, modules = _dump_postgresql(
+                database, workdir)
+        if database == ':memory:':
+            filestore, files = None, {}
+        else:
+            filestore = bl.filestore_dir(config, database)
+            files = bl.filestore_files(filestore)
+        manifest = {
+            'format': 1,
+            'database': database,
+            'backend': backend.name,
+            'trytond_version': trytond.__version__,
+            'created_at': dt.datetime.now(dt.timezone.utc).isoformat(
+                timespec='seconds'),
+            'dump': os.path.basename(dump),
+            'modules': bl.bilim_modules(modules),
+            'tables': tables,
+            'sequences': sequences if sequences is not None else {},
+            'filestore': files,
+            }
+        data = json.dumps(manifest, indent=1, sort_keys=True).encode('utf-8')
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, 'wb') as fp:
+            writer = bl.EncryptingWriter(fp, key)
+            with tarfile.open(fileobj=writer, mode='w|',
+                    format=tarfile.PAX_FORMAT) as tar:
+                info = tarfile.TarInfo(bl.MANIFEST)
+                info.size = len(data)
+                info.mtime = int(dt.datetime.now().timestamp())
+                tar.addfile(info, io.BytesIO(data))
+                tar.add(dump, arcname=os.path.basename(dump))
+                for rel in sorted(files):
+                    tar.add(os.path.join(filestore, *rel.split('/')),
+                        arcname=f'{bl.FILESTORE}/{rel}')
+            writer.finish()
+            fp.flush()
+            os.fsync(fp.fileno())
+        os.replace(partial, output)
+    finally:
+        bl.remove_tree(workdir)
+        if os.path.exists(partial):
+            os.remove(partial)
+    return manifest
+
+
+def verify_archive(path, key):
+    """Decrypt and authenticate the archive, then check its content against
+    its manifest without restoring: the row count and checksum of every
+    table of a SQLite dump, the readability of a PostgreSQL dump
+    (``pg_restore --list``), the checksum of every attachment.  Return
+    (manifest, differences); raise BackupError when it cannot be
+    decrypted (wrong key, damaged or altered)."""
+    bl = lib()
+    workdir = bl.private_tempdir(path)
+    try:
+        plain = os.path.join(workdir, 'archive.tar')
+        bl.decrypt_file(path, key, plain)
+        content = os.path.join(workdir, 'content')
+        os.mkdir(content, 0o700)
+        bl.extract(plain, content)
+        os.remove(plain)
+        try:
+            with open(os.path.join(content, bl.MANIFEST), 'rb') as fp:
+                manifest = json.load(fp)
+        except (OSError, ValueError):
+            raise bl.BackupError(f"{path} has no valid manifest")
+        differences = []
+        dump = os.path.join(content, manifest.get('dump') or '-')
+        if not os.path.isfile(dump):
+            differences.append('the database dump is missing')
+        elif manifest.get('backend') == 'sqlite':
+            conn = sqlite3.connect(f'file:{dump}?mode=ro', uri=True)
+            try:
+                tables = bl.sqlite_tables(conn)
+            except sqlite3.DatabaseError as exc:
+                differences.append(f'the database dump is unreadable: {exc}')
+            else:
+                differences.extend(bl.compare(manifest, tables))
+            finally:
+                conn.close()
+        else:
+            result = subprocess.run(['pg_restore', '--list', dump],
+                capture_output=True, text=True)
+            if result.returncode:
+                differences.append('the database dump is unreadable: '
+                    + result.stderr.strip()[:500])
+        files = bl.filestore_files(os.path.join(content, bl.FILESTORE))
+        for rel, sha in sorted(manifest.get('filestore', {}).items()):
+            if files.get(rel) != sha:
+                differences.append(f'filestore {rel}: missing or different')
+        return manifest, differences
+    finally:
+        bl.remove_tree(workdir)
