@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install, idempotently, what the browser test (tests/browser) needs:
 #   - Debian's chromium, if /usr/bin/chromium is missing (needs root);
+#   - Debian's nginx-light, for the test of the TLS proxy sample in deploy/
+#     (tests/test_tls_proxy.py; the package's service is not used);
 #   - playwright-core, pinned, into build/node (only the driver library:
 #     no browser is ever downloaded through Playwright).
 # Run by `make test` (target install-test).
@@ -18,6 +20,16 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    echo "== installing Debian's nginx-light (TLS proxy test)"
+    if [ "$(id -u)" != 0 ]; then
+        echo "setup-browser.sh: installing nginx-light needs root" >&2
+        exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
 fi
 
 # never let an install script of the package fetch a browser
