@@ -1,8 +1,10 @@
 # This file is part of Bilim ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Access matrix of edu_audit (R5.13, R5.16): the audit journal is read by
-the system administrator and the auditor of the school, by nobody else, and
-nobody creates, changes or deletes an entry through the application.
+"""Access matrix of edu_audit (R5.13, R5.15, R5.16): the audit journal and
+the statistics of use are read by the system administrator and the auditor
+of the school, by nobody else, and nobody creates, changes or deletes an
+entry or a figure through the application.  The statistics of the users of
+a sibling school are hidden.
 
 With edu_audit activated, the whole edu_base matrix is checked again: every
 role that changes personal data journals it without being given any right
@@ -11,6 +13,7 @@ on the journal.
 import unittest
 
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 
@@ -24,25 +27,53 @@ EXPECTED = {**EDU_BASE_EXPECTED, **expand('edu.audit.entry', {
             'sysadmin': 'r---',
             'auditor': 'r---',
             })}
+STATISTICS = ('edu.audit.statistics', 'edu.audit.statistics.role')
+for _model in STATISTICS:
+    EXPECTED.update(expand(_model, {
+                **{role: '----' for role in ROLES},
+                'sysadmin': 'r---',
+                'auditor': 'r---',
+                }))
+
+
+def statistics_probe(model, schools):
+    """Return the probe of a statistics model: the figures of an action of
+    the HR officer of school A and of the teacher of school B"""
+    pool = Pool()
+    AuditEntry = pool.get('edu.audit.entry')
+    Model = pool.get(model)
+    transaction = Transaction()
+    rows = {}
+    for name, user in [('stat_probe_a', schools.users['hr_officer']),
+            ('stat_probe_b', schools.users_b['teacher'])]:
+        with transaction.set_user(user):
+            AuditEntry.log_action(name, description="probe")
+        row, = Model.search([('operation', '=', name), ('user', '=', user),
+                ('kind', '=', 'critical')])
+        rows[name] = row.id
+    return Probe(model, own=rows['stat_probe_a'],
+        other=rows['stat_probe_b'], write_field='operation')
 
 
 def audit_probes(schools):
     "Return the probes of edu_base and of the audit journal"
     pool = Pool()
     AuditEntry = pool.get('edu.audit.entry')
-    own, = AuditEntry.search([
-            ('model', '=', 'party.party'),
-            ('record_id', '=', schools.sample_a['party']),
-            ('action', '=', 'create'),
-            ])
+    # an action of school A's HR officer, one of school B's teacher: the
+    # journal of a school shows the actions of its own users
+    with Transaction().set_user(schools.users['hr_officer']):
+        own, = AuditEntry.log_action('probe_a', description="school A")
+    with Transaction().set_user(schools.users_b['teacher']):
+        other, = AuditEntry.log_action('probe_b', description="school B")
     return {
         **edu_base_probes(schools),
         'edu.audit.entry': Probe('edu.audit.entry',
-            own=own.id, write_field='description',
+            own=own.id, other=other.id, write_field='description',
             create_values=lambda: {
                 'action': 'critical', 'description': "forged"},
             make_record=lambda: AuditEntry.log_action(
                 'probe', description="throw-away")[0].id),
+        **{m: statistics_probe(m, schools) for m in STATISTICS},
         }
 
 
@@ -67,8 +98,13 @@ class AccessMatrixAuditTestCase(unittest.TestCase):
         AuditEntry = Pool().get('edu.audit.entry')
         schools = build_two_schools()
         matrix = AccessMatrix(schools.users, audit_probes(schools))
-        matrix.check(EXPECTED, isolated_models=ISOLATED_MODELS,
-            foreign_domains=school_b_domains(schools))
+        # the statistics are computed, never written: their isolation is
+        # that no role finds a figure of a user of school B
+        matrix.check(EXPECTED,
+            isolated_models=[*ISOLATED_MODELS, 'edu.audit.entry'],
+            foreign_domains={**school_b_domains(schools), **{
+                    m: [('user', 'in', list(schools.users_b.values()))]
+                    for m in STATISTICS}})
         # the changes made by the roles are journalled, chained
         self.assertIsNone(AuditEntry.verify_chain())
         authors = {e.user.id for e in AuditEntry.search([
@@ -77,3 +113,12 @@ class AccessMatrixAuditTestCase(unittest.TestCase):
                     ('user', '!=', None),
                     ])}
         self.assertIn(schools.users['hr_officer'], authors)
+        # the auditor of school A counts the actions of school A's users
+        # only; the platform administrator counts everybody's
+        ids = matrix.visible('auditor', 'edu.audit.statistics')
+        Statistics = Pool().get('edu.audit.statistics')
+        seen = {r.user.id for r in Statistics.browse(ids)}
+        self.assertIn(schools.users['hr_officer'], seen)
+        self.assertFalse(seen & set(schools.users_b.values()))
+        everybody = {r.user.id for r in Statistics.search([]) if r.user}
+        self.assertIn(schools.users_b['teacher'], everybody)

@@ -40,11 +40,20 @@ EXPECTED = {
     }
 
 
-def edu_security_probes():
-    "Return the probes of the registers, with records made as the root"
+def edu_security_probes(schools=None):
+    """Return the probes of the registers, with records made as the root;
+    with the schools, the records of school B are an event concerning its
+    teacher and a failed login of its teacher's account"""
     pool = Pool()
     Event = pool.get('edu.security.event')
     Failure = pool.get('edu.login.failure')
+    User = pool.get('res.user')
+    other_event = other_failure = None
+    if schools is not None:
+        teacher_b = User(schools.users_b['teacher'])
+        other_event = Event.report('other', 'warning', "Probe of school B",
+            source='test', user=teacher_b).id
+        other_failure = Failure.record(teacher_b.login, 'wrong_password').id
 
     def new_event():
         return Event.report(
@@ -55,13 +64,13 @@ def edu_security_probes():
 
     return {
         'edu.security.event': Probe('edu.security.event',
-            own=new_event(), write_field='description',
+            own=new_event(), other=other_event, write_field='description',
             create_values=lambda: {
                 'kind': 'other', 'severity': 'info',
                 'description': "Forged"},
             make_record=new_event),
         'edu.login.failure': Probe('edu.login.failure',
-            own=new_failure(), write_field='reason',
+            own=new_failure(), other=other_failure, write_field='reason',
             create_values=lambda: {
                 'login': 'forged', 'reason': 'wrong_password'},
             make_record=new_failure),
@@ -93,5 +102,16 @@ class SecurityAccessMatrixTestCase(unittest.TestCase):
         registers; nobody creates, changes or deletes their records
         (R5.12, R5.20)"""
         schools = build_two_schools()
-        matrix = AccessMatrix(schools.users, edu_security_probes())
-        matrix.assert_expected(EXPECTED)
+        matrix = AccessMatrix(schools.users, edu_security_probes(schools))
+        # a school's administrator and auditor do not see the events and
+        # failed logins of another school's accounts (R5.10, R12)
+        matrix.check(EXPECTED, isolated_models=[
+                'edu.security.event', 'edu.login.failure'])
+        # the events of the server (no account) are seen by both schools'
+        # administrators, and the platform administrator sees everything
+        Event = Pool().get('edu.security.event')
+        seen = set(matrix.visible('sysadmin', 'edu.security.event'))
+        self.assertIn(matrix.probes['edu.security.event'].own, seen)
+        self.assertNotIn(matrix.probes['edu.security.event'].other, seen)
+        self.assertIn(matrix.probes['edu.security.event'].other,
+            [e.id for e in Event.search([])])

@@ -28,59 +28,14 @@ Nothing here is a test: it only prints its figures.
 import argparse
 import datetime as dt
 import os
-import secrets
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from unittest import mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-CONFIG = os.path.join(ROOT, 'trytond.conf')
-VENV_BIN = os.path.join(ROOT, '.venv', 'bin')
-
-
-def median_ms(func, runs):
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
-
-
-def create(database):
-    "Create database with edu_monitoring activated"
-    uri = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
-    if uri.startswith('sqlite'):
-        path = os.environ['TRYTOND_DATABASE__PATH']
-        open(os.path.join(path, database + '.sqlite'), 'w').close()
-    else:
-        import psycopg
-        with psycopg.connect(uri.rstrip('/') + '/postgres',
-                autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{database}"')
-    admin = os.path.join(VENV_BIN, 'trytond-admin')
-    with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
-        passfile.write(secrets.token_urlsafe(16) + 'a1\n')
-        passfile.flush()
-        subprocess.run([admin, '-c', CONFIG, '-d', database, '--all',
-                '--email', 'admin@localhost',
-                '-u', 'edu_monitoring', '--activate-dependencies'],
-            check=True, stdin=subprocess.DEVNULL,
-            env={**os.environ, 'TRYTONPASSFILE': passfile.name},
-            stdout=subprocess.DEVNULL)
-
-
-def drop(database):
-    uri = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
-    if not uri.startswith('sqlite'):
-        import psycopg
-        with psycopg.connect(uri.rstrip('/') + '/postgres',
-                autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+sys.path.insert(0, HERE)
+from benchlib import CONFIG, create, drop, median_ms  # noqa: E402
 
 
 def bench(database, runs, days, interval):
@@ -172,7 +127,7 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         os.environ.setdefault('TRYTOND_DATABASE__PATH', directory)
         database = f'bench_monitoring_{os.getpid()}'
-        create(database)
+        create(database, 'edu_monitoring')
         try:
             bench(database, args.runs, args.days, args.interval)
         finally:
