@@ -3,9 +3,10 @@
 
 Usage: python scripts/i18n_sao.py SAO_DIR
 
-Converts every ``i18n/sao/<lang>.po`` of this repository (currently only
-``kk.po``) into the JSON format that sao loads at runtime and writes it to
-``SAO_DIR/locale/<lang>.json``.
+Converts every ``i18n/sao/<lang>.po`` of this repository (currently
+``kk.po``, Kazakh, and ``ru.po``, Russian) into the JSON format that sao
+loads at runtime and writes it to ``SAO_DIR/locale/<lang>.json``, over the
+file sao ships for that language if any (sao 8.0.11's ``ru.json`` is empty).
 
 The output mirrors what sao's own build (grunt-po2json, format "raw")
 produces, e.g. ``locale/de.json``::
@@ -14,6 +15,11 @@ produces, e.g. ``locale/de.json``::
      "msgid": [null, "msgstr"],
      "msgid": ["msgid_plural", "msgstr[0]", "msgstr[1]"],
      ...}
+
+A plural entry has as many msgstr as the language's ``Plural-Forms``
+(three for ru).  The header is kept with its ``plural-forms``: sao falls
+back to ``nplurals=2; plural=(n!=1);`` only when the JSON has none, as in
+its own shipped files.
 
 Fuzzy and obsolete entries are left out, as po2json does.  The script uses
 only the standard library, and it is idempotent: the file is rewritten only
@@ -169,7 +175,25 @@ def po_to_json(path):
         if not all(strings):
             problems.append('untranslated: %r' % entry['msgid'])
         data[key] = value
+    nplurals = _nplurals(data[''].get('plural-forms', ''))
+    if nplurals is not None:
+        for key, value in data.items():
+            if key and value[0] is not None and len(value) - 1 != nplurals:
+                problems.append('%d plural forms instead of %d: %r'
+                    % (len(value) - 1, nplurals, key))
     return data, problems
+
+
+def _nplurals(plural_forms):
+    "The number of plural forms of the Plural-Forms header, or None"
+    for part in plural_forms.split(';'):
+        name, sep, value = part.partition('=')
+        if sep and name.strip() == 'nplurals':
+            try:
+                return int(value.strip())
+            except ValueError:
+                return None
+    return None
 
 
 def template_msgids(pot_path):

@@ -117,7 +117,7 @@ class Sample(ModelSQL, ModelView):
     __name__ = 'edu.monitoring.sample'
     __string__ = "Monitoring Sample"
 
-    date = fields.Timestamp("Date", required=True, readonly=True)
+    date = fields.DateTime("Date", required=True, readonly=True)
     cpu_percent = fields.Float("CPU %", readonly=True, digits=(4, 1))
     load_1 = fields.Float("Load 1 min", readonly=True, digits=(6, 2))
     load_5 = fields.Float("Load 5 min", readonly=True, digits=(6, 2))
@@ -423,7 +423,7 @@ class Status(ModelSQL, ModelView):
     detail = fields.Char("Detail", readonly=True)
     display = fields.Function(fields.Char("Reading"), 'get_display')
     status = fields.Selection(STATUSES, "Status", readonly=True, sort=False)
-    date = fields.Timestamp("Date", readonly=True)
+    date = fields.DateTime("Date", readonly=True)
     sequence = fields.Integer("Sequence", readonly=True)
 
     @classmethod
@@ -474,7 +474,7 @@ class SampleHourly(ModelSQL, ModelView):
     __name__ = 'edu.monitoring.sample.hourly'
     __string__ = "Monitoring Sample by Hour"
 
-    date = fields.Timestamp("Hour", readonly=True)
+    date = fields.DateTime("Hour", readonly=True)
     samples = fields.Integer("Samples", readonly=True)
     cpu_percent = fields.Float("CPU %", readonly=True, digits=(4, 1),
         help="The average over the hour.")
