@@ -7,8 +7,9 @@ The system administrator of a school asks for the open export of its
 organisation (the wizard creates the record), reads and deletes the exports
 of its organisations only, and never those of another school; the server
 fills them.  The register of backups is written by the server: the system
-administrator and the auditor read it.  The system administrator sets the
-backup configuration.  Nobody else reaches any of these (see
+administrator and the auditor read it.  The school's system administrator
+reads the backup configuration; only the platform administrators change it
+(a backup holds every organisation of the database).  Nobody else reaches any of these (see
 tests/access_matrix.py for the meaning of a cell).
 """
 import unittest
@@ -26,7 +27,7 @@ EXPECTED = {
     **expand('edu.export', {**NOBODY, 'sysadmin': 'rc-d'}),
     **expand('edu.backup', {**NOBODY, 'sysadmin': 'r---',
             'auditor': 'r---'}),
-    **expand('edu.backup.configuration', {**NOBODY, 'sysadmin': 'rcw-'}),
+    **expand('edu.backup.configuration', {**NOBODY, 'sysadmin': 'r---'}),
     }
 
 
