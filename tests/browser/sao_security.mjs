@@ -222,6 +222,28 @@ async function collectList(page) {
     return { headers, rows: rows.filter((r) => r.some(Boolean)) };
 }
 
+// after a click on a filter tab sao reloads the list: rows of the previous
+// tab may still be drawn, then the body is emptied and drawn again; collect
+// until the list has its rows and two readings in a row agree
+async function collectStableList(page, minRows) {
+    const deadline = Date.now() + TIMEOUT;
+    let previous = null;
+    for (;;) {
+        const current = await collectList(page);
+        const same = previous
+            && JSON.stringify(previous) === JSON.stringify(current);
+        if (same && current.rows.length >= minRows) {
+            return current;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`the list did not settle with ${minRows} rows `
+                + `(last: ${current.rows.length})`);
+        }
+        previous = current;
+        await page.waitForTimeout(300);
+    }
+}
+
 async function listStep(page, step, result) {
     await waitRows(page, step.tab ? 0 : (step.minRows || 0));
     let domains = await tabDomains(page);
@@ -243,7 +265,7 @@ async function listStep(page, step, result) {
     }
     result.active_tab_domain = domains.active;
     await waitRows(page, step.minRows || 0);
-    Object.assign(result, await collectList(page));
+    Object.assign(result, await collectStableList(page, step.minRows || 0));
     // sao's own strings of the search bar: the "Filters" button and the
     // "Search" placeholder (null when the window has no search bar)
     const bar = page.locator(`${ACTIVE} .filter-box .input-group`).first();
@@ -313,7 +335,7 @@ async function formValue(page, name) {
 
 async function recordStep(page, step, result) {
     await waitRows(page, step.minRows || 1);
-    Object.assign(result, await collectList(page));
+    Object.assign(result, await collectStableList(page, step.minRows || 1));
     const domains = await tabDomains(page);
     result.tab_domains = domains.names;
     log(`list "${result.tab_title}": ${result.rows.length} rows, columns `
