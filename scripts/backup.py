@@ -15,14 +15,10 @@ checksum of every table.  Restore with scripts/restore.py.  The configuration
 comes from TRYTOND_CONFIG (or -c), the backend from TRYTOND_DATABASE__URI.
 """
 import argparse
-import datetime
-import io
-import json
 import os
 import sqlite3
 import subprocess
 import sys
-import tarfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import backup_lib as lib  # noqa: E402
@@ -54,22 +50,12 @@ def dump_postgresql(config, database, workdir):
     if not lib.pg_exists(config, database):
         raise lib.BackupError(f"database {database} does not exist")
     target = os.path.join(workdir, lib.PG_DUMP)
-    import psycopg
-    with lib.pg_connect(config, database) as conn:
-        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        conn.read_only = True
-        # the dump and the checksums see the same snapshot
-        snapshot, = conn.execute('SELECT pg_export_snapshot()').fetchone()
-        lib.run_tool(['pg_dump', '--format=custom', f'--snapshot={snapshot}',
-                f'--file={target}'], lib.pg_env(config, database))
-        tables, sequences = lib.pg_tables(conn)
-        modules = lib.read_modules(conn)
-        conn.rollback()
+    tables, sequences, modules = lib.dump_postgresql_snapshot(
+        config, database, target)
     return target, tables, sequences, modules
 
 
 def backup(config, database, output, key):
-    import trytond
     backend = lib.backend_name(config)
     lib.check_name(database)
     workdir = lib.private_tempdir(output)
@@ -83,37 +69,9 @@ def backup(config, database, output, key):
                 config, database, workdir)
         filestore = lib.filestore_dir(config, database)
         files = lib.filestore_files(filestore)
-        manifest = {
-            'format': 1,
-            'database': database,
-            'backend': backend,
-            'trytond_version': trytond.__version__,
-            'created_at': datetime.datetime.now(
-                datetime.timezone.utc).isoformat(timespec='seconds'),
-            'dump': os.path.basename(dump),
-            'modules': lib.bilim_modules(modules),
-            'tables': tables,
-            'sequences': sequences if sequences is not None else {},
-            'filestore': files,
-            }
-        data = json.dumps(manifest, indent=1, sort_keys=True).encode('utf-8')
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, 'wb') as fp:
-            writer = lib.EncryptingWriter(fp, key)
-            with tarfile.open(fileobj=writer, mode='w|',
-                    format=tarfile.PAX_FORMAT) as tar:
-                info = tarfile.TarInfo(lib.MANIFEST)
-                info.size = len(data)
-                info.mtime = int(datetime.datetime.now().timestamp())
-                tar.addfile(info, io.BytesIO(data))
-                tar.add(dump, arcname=os.path.basename(dump))
-                for rel in sorted(files):
-                    tar.add(os.path.join(filestore, *rel.split('/')),
-                        arcname=f'{lib.FILESTORE}/{rel}')
-            writer.finish()
-            fp.flush()
-            os.fsync(fp.fileno())
-        os.replace(partial, output)
+        manifest = lib.write_archive(output, key, database=database,
+            backend=backend, dump=dump, modules=modules, tables=tables,
+            sequences=sequences, filestore=filestore, files=files)
     finally:
         lib.remove_tree(workdir)
         if os.path.exists(partial):

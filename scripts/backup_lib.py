@@ -468,3 +468,64 @@ def fail(message):
 
 def remove_tree(path):
     shutil.rmtree(path, ignore_errors=True)
+
+
+def dump_postgresql_snapshot(config, database, target):
+    """pg_dump --format=custom of database into target, and the checksums
+    of its tables computed in the same exported snapshot; return (tables,
+    sequences, modules)"""
+    import psycopg
+    with pg_connect(config, database) as conn:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        # the dump and the checksums see the same snapshot
+        snapshot, = conn.execute('SELECT pg_export_snapshot()').fetchone()
+        run_tool(['pg_dump', '--format=custom', f'--snapshot={snapshot}',
+                f'--file={target}'], pg_env(config, database))
+        tables, sequences = pg_tables(conn)
+        modules = read_modules(conn)
+        conn.rollback()
+    return tables, sequences, modules
+
+
+def write_archive(output, key, *, database, backend, dump, modules, tables,
+        sequences, filestore, files):
+    """Write the encrypted archive: the manifest, the dump and the files of
+    the filestore, to ``output + '.part'`` then renamed to output (the
+    caller removes a ``.part`` left by a failure); return the manifest"""
+    import io
+    import json
+    import trytond
+    manifest = {
+        'format': 1,
+        'database': database,
+        'backend': backend,
+        'trytond_version': trytond.__version__,
+        'created_at': datetime.datetime.now(
+            datetime.timezone.utc).isoformat(timespec='seconds'),
+        'dump': os.path.basename(dump),
+        'modules': bilim_modules(modules),
+        'tables': tables,
+        'sequences': sequences if sequences is not None else {},
+        'filestore': files,
+        }
+    data = json.dumps(manifest, indent=1, sort_keys=True).encode('utf-8')
+    partial = output + '.part'
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'wb') as fp:
+        writer = EncryptingWriter(fp, key)
+        with tarfile.open(fileobj=writer, mode='w|',
+                format=tarfile.PAX_FORMAT) as tar:
+            info = tarfile.TarInfo(MANIFEST)
+            info.size = len(data)
+            info.mtime = int(datetime.datetime.now().timestamp())
+            tar.addfile(info, io.BytesIO(data))
+            tar.add(dump, arcname=os.path.basename(dump))
+            for rel in sorted(files):
+                tar.add(os.path.join(filestore, *rel.split('/')),
+                    arcname=f'{FILESTORE}/{rel}')
+        writer.finish()
+        fp.flush()
+        os.fsync(fp.fileno())
+    os.replace(partial, output)
+    return manifest

@@ -11,17 +11,13 @@ the in-memory database of the tests, its SQL dump replayed in a file); on
 PostgreSQL it is ``pg_dump --format=custom`` in an exported snapshot, as
 ``scripts/backup.py`` makes it.
 """
-import datetime as dt
 import importlib.util
-import io
 import json
 import os
 import sqlite3
 import subprocess
 import sys
-import tarfile
 
-import trytond
 import trytond.config as config
 from trytond import backend
 from trytond.transaction import Transaction
@@ -116,18 +112,10 @@ def _dump_sqlite(workdir):
 def _dump_postgresql(database, workdir):
     """pg_dump --format=custom and the checksums of the tables in one
     exported snapshot (as scripts/backup.py does)"""
-    import psycopg
     bl = lib()
     target = os.path.join(workdir, bl.PG_DUMP)
-    with bl.pg_connect(config, database) as conn:
-        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        conn.read_only = True
-        snapshot, = conn.execute('SELECT pg_export_snapshot()').fetchone()
-        bl.run_tool(['pg_dump', '--format=custom', f'--snapshot={snapshot}',
-                f'--file={target}'], bl.pg_env(config, database))
-        tables, sequences = bl.pg_tables(conn)
-        modules = bl.read_modules(conn)
-        conn.rollback()
+    tables, sequences, modules = bl.dump_postgresql_snapshot(
+        config, database, target)
     return target, tables, sequences, modules
 
 
@@ -149,37 +137,9 @@ def make_archive(output, key):
         else:
             filestore = bl.filestore_dir(config, database)
             files = bl.filestore_files(filestore)
-        manifest = {
-            'format': 1,
-            'database': database,
-            'backend': backend.name,
-            'trytond_version': trytond.__version__,
-            'created_at': dt.datetime.now(dt.timezone.utc).isoformat(
-                timespec='seconds'),
-            'dump': os.path.basename(dump),
-            'modules': bl.bilim_modules(modules),
-            'tables': tables,
-            'sequences': sequences if sequences is not None else {},
-            'filestore': files,
-            }
-        data = json.dumps(manifest, indent=1, sort_keys=True).encode('utf-8')
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, 'wb') as fp:
-            writer = bl.EncryptingWriter(fp, key)
-            with tarfile.open(fileobj=writer, mode='w|',
-                    format=tarfile.PAX_FORMAT) as tar:
-                info = tarfile.TarInfo(bl.MANIFEST)
-                info.size = len(data)
-                info.mtime = int(dt.datetime.now().timestamp())
-                tar.addfile(info, io.BytesIO(data))
-                tar.add(dump, arcname=os.path.basename(dump))
-                for rel in sorted(files):
-                    tar.add(os.path.join(filestore, *rel.split('/')),
-                        arcname=f'{bl.FILESTORE}/{rel}')
-            writer.finish()
-            fp.flush()
-            os.fsync(fp.fileno())
-        os.replace(partial, output)
+        manifest = bl.write_archive(output, key, database=database,
+            backend=backend.name, dump=dump, modules=modules, tables=tables,
+            sequences=sequences, filestore=filestore, files=files)
     finally:
         bl.remove_tree(workdir)
         if os.path.exists(partial):
