@@ -30,8 +30,14 @@ class Translation(metaclass=PoolMeta):
     __name__ = 'ir.translation'
 
     @classmethod
+    def _override_modules(cls):
+        """The modules whose locale/override/ translate other modules'
+        strings: modules that ship one extend this set"""
+        return {MODULE}
+
+    @classmethod
     def translation_import(cls, lang, module, po_path):
-        if module != MODULE:
+        if module not in cls._override_modules():
             return super().translation_import(lang, module, po_path)
         if isinstance(po_path, str):
             po_path = [po_path]
