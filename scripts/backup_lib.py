@@ -529,3 +529,22 @@ def write_archive(output, key, *, database, backend, dump, modules, tables,
         os.fsync(fp.fileno())
     os.replace(partial, output)
     return manifest
+
+
+def open_archive(archive, key, workdir):
+    """Decrypt and authenticate archive into workdir, extract it and return
+    (content directory, manifest); raise BackupError when it cannot be
+    decrypted (wrong key, damaged or altered) or has no valid manifest"""
+    import json
+    plain = os.path.join(workdir, 'archive.tar')
+    decrypt_file(archive, key, plain)
+    content = os.path.join(workdir, 'content')
+    os.mkdir(content, 0o700)
+    extract(plain, content)
+    os.remove(plain)
+    try:
+        with open(os.path.join(content, MANIFEST), 'rb') as fp:
+            manifest = json.load(fp)
+    except (OSError, ValueError):
+        raise BackupError(f"{archive} has no valid manifest")
+    return content, manifest

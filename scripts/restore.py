@@ -15,7 +15,6 @@ The configuration comes from TRYTOND_CONFIG (or -c), the backend from
 TRYTOND_DATABASE__URI (the same backend as the backup's).
 """
 import argparse
-import json
 import os
 import shutil
 import sqlite3
@@ -70,17 +69,7 @@ def restore(config, archive, database, key):
     created = None
     copied = []
     try:
-        plain = os.path.join(workdir, 'archive.tar')
-        lib.decrypt_file(archive, key, plain)
-        content = os.path.join(workdir, 'content')
-        os.mkdir(content, 0o700)
-        lib.extract(plain, content)
-        os.remove(plain)
-        try:
-            with open(os.path.join(content, lib.MANIFEST), 'rb') as fp:
-                manifest = json.load(fp)
-        except (OSError, ValueError):
-            raise lib.BackupError(f"{archive} has no valid manifest")
+        content, manifest = lib.open_archive(archive, key, workdir)
         if manifest.get('backend') != backend:
             raise lib.BackupError(
                 f"the backup is of a {manifest.get('backend')} database; "

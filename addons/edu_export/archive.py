@@ -12,7 +12,6 @@ PostgreSQL it is ``pg_dump --format=custom`` in an exported snapshot, as
 ``scripts/backup.py`` makes it.
 """
 import importlib.util
-import json
 import os
 import sqlite3
 import subprocess
@@ -157,17 +156,7 @@ def verify_archive(path, key):
     bl = lib()
     workdir = bl.private_tempdir(path)
     try:
-        plain = os.path.join(workdir, 'archive.tar')
-        bl.decrypt_file(path, key, plain)
-        content = os.path.join(workdir, 'content')
-        os.mkdir(content, 0o700)
-        bl.extract(plain, content)
-        os.remove(plain)
-        try:
-            with open(os.path.join(content, bl.MANIFEST), 'rb') as fp:
-                manifest = json.load(fp)
-        except (OSError, ValueError):
-            raise bl.BackupError(f"{path} has no valid manifest")
+        content, manifest = bl.open_archive(path, key, workdir)
         differences = []
         dump = os.path.join(content, manifest.get('dump') or '-')
         if not os.path.isfile(dump):
