@@ -147,11 +147,34 @@ def load_demo(database, seed):
     return summary
 
 
+def module_depends(module):
+    "The modules that addons/<module>/tryton.cfg depends on"
+    import configparser
+    config = configparser.ConfigParser()
+    config.read(os.path.join(ADDONS, module, 'tryton.cfg'))
+    return config.get('tryton', 'depends', fallback='').split()
+
+
 def demo_parts():
-    "The demo parts of the modules, in the order of their module names"
+    """The demo parts of the modules (scripts/demo_<module>.py): a module's
+    part after the parts of the modules it depends on, else by name"""
     scripts = os.path.join(ROOT, 'scripts')
-    return sorted(name[:-3] for name in os.listdir(scripts)
+    names = sorted(name[:-3] for name in os.listdir(scripts)
         if name.startswith('demo_edu_') and name.endswith('.py'))
+    modules = set(bilim_modules())
+    ordered, done = [], set()
+
+    def visit(module, seen=()):
+        if module in done or module not in modules or module in seen:
+            return
+        for depend in sorted(module_depends(module)):
+            visit(depend, (*seen, module))
+        done.add(module)
+        ordered.append(module)
+    for name in names:
+        visit(name[len('demo_'):])
+    rank = {m: i for i, m in enumerate(ordered)}
+    return sorted(names, key=lambda n: (rank.get(n[len('demo_'):], -1), n))
 
 
 def banner(database):
