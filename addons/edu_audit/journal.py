@@ -23,6 +23,7 @@ installation, data loads) is not journalled: only actions of a person.
 import json
 import weakref
 
+from trytond import backend
 from trytond.model import fields
 from trytond.modules.edu_base.rights import _journalled, _value
 from trytond.pool import Pool, PoolMeta
@@ -124,7 +125,7 @@ class PersonalDataJournalMixin:
     def _audit_changes(cls, names, secrets, before, journalled):
         "Return the entries of the changes since before"
         entries = []
-        for sub_ids in grouped_slice(list(before)):
+        for sub_ids in grouped_slice(list(before), backend.MAX_QUERY_PARAMS):
             for record in cls.browse(sub_ids):
                 if (record.id not in journalled
                         and not record._audit_journalled()):

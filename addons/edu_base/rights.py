@@ -11,6 +11,7 @@ change or delete them through the application.
 """
 import datetime as dt
 
+from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -132,7 +133,7 @@ class RightsLogMixin:
         def journal():
             RightsLog = Pool().get('edu.rights.log')
             entries = []
-            for sub_ids in grouped_slice(ids):
+            for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
                 for record in cls.browse(sub_ids):
                     lines = []
                     for f in fields_:

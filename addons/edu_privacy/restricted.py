@@ -44,6 +44,7 @@ from sql import Null
 from sql.aggregate import Count
 
 import trytond.config as config
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.edu_audit.audit import PASSWORD_MASK
@@ -278,7 +279,7 @@ class PersonRestricted(
         columns = ['id', 'person', 'key_id', 'checksum',
             'disability_group_index', 'social_categories_index'] + [
             f'{n}_cipher' for n in RESTRICTED]
-        for sub_ids in grouped_slice(ids):
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.select(
                     *(getattr(table, c) for c in columns),
                     where=reduce_ids(table.id, list(sub_ids))))
