@@ -185,10 +185,14 @@ def banner(database):
     pool = open_pool(database)
     print()
     print(f'Bilim ERP is starting on {URL}  (database: {database})')
+    print(f'  portal for teachers, learners and parents: {URL}/{database}/portal/')
     print(f'  administrator: admin / {ADMIN_PASSWORD}')
     with Transaction().start(database, 0, readonly=True):
         User = pool.get('res.user')
-        users = User.search([('roles', '!=', None)], order=[('id', 'ASC')])
+        users = User.search([
+                ('roles', '!=', None),
+                ('password_hash', '!=', None),
+                ], order=[('id', 'ASC')])
         if users:
             print(f'  demo users, password {demo_data.DEMO_PASSWORD}:')
         for user in users:

@@ -113,6 +113,14 @@ def _school(company_id, today=None):
     q1 = periods[0]
     works, results = _summative(company_id, q1, lessons, enrolled, level,
         rng, past)
+    # the quarter in progress has its first СОр (the СОч comes at its
+    # end), scored when already written
+    current = next((p for p in periods
+            if p.start_date <= today <= p.end_date), None)
+    if current and current != q1 and current.state == 'open':
+        more = _summative(company_id, current, lessons, enrolled, level,
+            rng, today - dt.timedelta(days=1), quarter=False)
+        works, results = works + more[0], results + more[1]
     figures['summative_works'] = works
     figures['summative_results'] = results
     figures['summative_s'] = round(time.monotonic() - t0, 1)
@@ -229,7 +237,8 @@ def _entries(company_id, lessons, enrolled, level, rng):
         }
 
 
-def _summative(company_id, period, lessons, enrolled, level, rng, past):
+def _summative(company_id, period, lessons, enrolled, level, rng, past,
+        quarter=True):
     """Create 2 or 3 СОр per class and subject of the quarter and the СОч
     (subjects of 2 hours a week or more); results for the works already
     written"""
@@ -264,7 +273,7 @@ def _summative(company_id, period, lessons, enrolled, level, rng, past):
                     'teacher': teacher, 'kind': 'section',
                     'name': f"БЖБ {n + 1}", 'date': date,
                     'max_score': rng.choice([10, 12, 15, 20])})
-        if hours >= 2:
+        if quarter and hours >= 2:
             vlist.append({'company': company_id, 'period': period.id,
                     'class_': class_id, 'subject': subject,
                     'teacher': teacher, 'kind': 'quarter',
