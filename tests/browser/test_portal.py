@@ -70,10 +70,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'scripts'))
 import trytond_server  # noqa: E402
+import browser_tools  # noqa: E402
+from browser_tools import (  # noqa: E402
+    CHROMIUM, NODE_DIR, node, output_dir)
 
 STATIC = os.path.join(ROOT, 'addons', 'edu_portal', 'static')
-CHROMIUM = '/usr/bin/chromium'
-NODE_DIR = os.path.join(ROOT, 'build', 'node')
 DATABASE = 'bilim_portal'
 LEARNERS = 60
 STAFF = 20
@@ -81,7 +82,6 @@ FALLBACK_PASSWORD = 'Astana2026!'
 SCENARIO_TIMEOUT = 240
 # the weeks of lessons generated before this one (generate_recent_lessons)
 LESSON_WEEKS = 3
-SETUP_HINT = "install it with ./scripts/setup-browser.sh (make test does)"
 # the navigation of each role, in order (keys of the i18n dictionaries)
 TEACHER_NAV = ['nav_today', 'nav_journal', 'nav_timetable', 'nav_inbox',
     'nav_plans', 'nav_announcements', 'nav_messages']
@@ -95,33 +95,6 @@ SCREENSHOTS = ['login', 'teacher-today', 'teacher-journal', 'teacher-inbox',
     'parent-messages', 'parent-thread', 'learner-timetable',
     'learner-results', 'learner-diary', 'learner-diary-offline',
     'learner-timetable-offline']
-
-
-def output_dir():
-    base = os.environ.get(
-        'BILIM_TEST_OUTPUT', os.path.join(ROOT, 'test-output'))
-    path = os.path.join(base, 'browser')
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
-def node():
-    return shutil.which('node')
-
-
-def check_tools():
-    "Fail (not skip) when a tool of the browser test is missing"
-    missing = []
-    if not os.access(CHROMIUM, os.X_OK):
-        missing.append(f'{CHROMIUM} (Debian package chromium)')
-    if not node():
-        missing.append('node')
-    if not os.path.isfile(os.path.join(
-                NODE_DIR, 'node_modules', 'playwright-core', 'package.json')):
-        missing.append(f'playwright-core in {NODE_DIR}')
-    if missing:
-        pytest.fail('browser test tools missing: ' + ', '.join(missing)
-            + '; ' + SETUP_HINT, pytrace=False)
 
 
 def dictionaries():
@@ -333,7 +306,7 @@ def check_closed_period(report, texts, prefix):
 
 @pytest.fixture
 def stub_server():
-    check_tools()
+    browser_tools.check_tools()
     process = subprocess.Popen(
         [node(), os.path.join(HERE, 'portal_mock.mjs'),
             json.dumps({'port': 0, 'database': 'bilim'})],
@@ -397,20 +370,9 @@ def test_portal_front_end_on_contract_stub(stub_server):
 # -- the real portal on the demo database -------------------------------------
 
 def server_env(db_path):
-    env = os.environ.copy()
-    # the test's own SQLite database, even in a PostgreSQL run
-    for name in list(env):
-        if name.startswith('TRYTOND_DATABASE__'):
-            del env[name]
-    env.update({
-            'TRYTOND_CONFIG': os.path.join(ROOT, 'trytond.conf'),
-            'TRYTOND_DATABASE__URI': 'sqlite://',
-            'TRYTOND_DATABASE__PATH': db_path,
-            # the portal is served over http on the loopback interface
-            'TRYTOND_BILIM_PORTAL__SECURE_COOKIE': 'False',
-            'PYTHONUNBUFFERED': '1',
-            })
-    return env
+    # the portal is served over http on the loopback interface
+    return browser_tools.server_env(
+        db_path, TRYTOND_BILIM_PORTAL__SECURE_COOKIE='False')
 
 
 def call(server, method, path, token=None, body=None):
@@ -447,7 +409,7 @@ def session(server, login):
 @pytest.fixture(scope='module')
 def portal_server():
     "A trytond serving the portal on a fresh demo database"
-    check_tools()
+    browser_tools.check_tools()
     out = output_dir()
     tmp = tempfile.mkdtemp(prefix='bilim-portal-')
     env = server_env(tmp)

@@ -38,10 +38,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
             os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'scripts'))
 import trytond_server  # noqa: E402
+import browser_tools  # noqa: E402
+from browser_tools import (  # noqa: E402
+    CHROMIUM, NODE_DIR, node, output_dir)
 HERE = os.path.dirname(os.path.abspath(__file__))
-CHROMIUM = '/usr/bin/chromium'
-NODE_DIR = os.path.join(ROOT, 'build', 'node')
-SAO_DIR = os.path.join(ROOT, 'build', 'sao')
+SAO_DIR = browser_tools.SAO_DIR
 KK_PO = os.path.join(ROOT, 'addons', 'edu_base', 'locale', 'kk.po')
 SAO_KK_PO = os.path.join(ROOT, 'i18n', 'sao', 'kk.po')
 IR_XML = os.path.join(ROOT, 'addons', 'edu_base', 'ir.xml')
@@ -53,37 +54,11 @@ LANGUAGE = 'Қазақша'
 MIN_PERSON_ROWS = 10
 # sao strings shown on the page after the switch, checked when translated
 SAO_STRINGS = ['Preferences...', 'Logout', 'Action']
-SETUP_HINT = "install it with ./scripts/setup-browser.sh (make test does)"
-
-
-def output_dir():
-    base = os.environ.get(
-        'BILIM_TEST_OUTPUT', os.path.join(ROOT, 'test-output'))
-    path = os.path.join(base, 'browser')
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
-def node():
-    return shutil.which('node')
 
 
 def check_tools():
     "Fail (not skip) when a tool of the browser test is missing"
-    missing = []
-    if not os.access(CHROMIUM, os.X_OK):
-        missing.append(f'{CHROMIUM} (Debian package chromium)')
-    if not node():
-        missing.append('node')
-    if not os.path.isfile(os.path.join(
-                NODE_DIR, 'node_modules', 'playwright-core', 'package.json')):
-        missing.append(f'playwright-core in {NODE_DIR}')
-    if not os.path.isfile(os.path.join(SAO_DIR, 'index.html')):
-        missing.append(f'the sao web client in {SAO_DIR} '
-            '(./scripts/setup.sh --sao)')
-    if missing:
-        pytest.fail('browser test tools missing: ' + ', '.join(missing)
-            + '; ' + SETUP_HINT, pytrace=False)
+    browser_tools.check_tools(sao=True)
 
 
 def po_translations(path):
@@ -153,19 +128,7 @@ def expected_sao_strings():
 
 
 def server_env(db_path):
-    env = os.environ.copy()
-    # the test's own SQLite database, even in a PostgreSQL run
-    for name in list(env):
-        if name.startswith('TRYTOND_DATABASE__'):
-            del env[name]
-    env.update({
-            'TRYTOND_CONFIG': os.path.join(ROOT, 'trytond.conf'),
-            'TRYTOND_DATABASE__URI': 'sqlite://',
-            'TRYTOND_DATABASE__PATH': db_path,
-            'TRYTOND_WEB__ROOT': SAO_DIR,
-            'PYTHONUNBUFFERED': '1',
-            })
-    return env
+    return browser_tools.server_env(db_path, TRYTOND_WEB__ROOT=SAO_DIR)
 
 
 @pytest.fixture(scope='session')
