@@ -1,2 +1,6 @@
 # This file is part of Bilim ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+
+from .backend import keep_sqlite_transactions
+
+keep_sqlite_transactions()

@@ -40,6 +40,27 @@ class EduBaseTestCase(ModuleTestCase):
                     }])
         return party
 
+    def test_sqlite_cache_sync_keeps_transaction(self):
+        """When Tryton's cache sync falls due as a transaction starts, the
+        transaction stays transactional on SQLite (nothing autocommits)"""
+        from trytond import backend
+        from trytond.cache import MemoryCache
+        from trytond.tests.test_tryton import DB_NAME
+        if backend.name != 'sqlite':
+            self.skipTest('SQLite only')
+        pool = Pool(DB_NAME)
+        pool.init()
+        MemoryCache._clean_last = dt.datetime.now() - dt.timedelta(days=1)
+        with Transaction().start(DB_NAME, 0) as transaction:
+            self.assertGreater(MemoryCache._clean_last,
+                dt.datetime.now() - dt.timedelta(hours=1), 'sync ran')
+            self.assertIsNotNone(transaction.connection.isolation_level)
+            Party = pool.get('party.party')
+            party, = Party.create([{'name': 'Rolled back'}])
+            transaction.rollback()
+        with Transaction().start(DB_NAME, 0):
+            self.assertFalse(Party.search([('name', '=', 'Rolled back')]))
+
     @with_transaction()
     def test_iin_checksum_message(self):
         "An invalid IIN is refused with the ir.message text (R19.1, R5.4)"
