@@ -28,6 +28,18 @@ if ! command -v xmlsec1 >/dev/null 2>&1; then
     fi
 fi
 
+# printed accounting forms (reportlab PDF) use DejaVu Sans for Kazakh Cyrillic
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "== installing Debian's fonts-dejavu-core (PDF forms)"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            fonts-dejavu-core >/dev/null
+    else
+        echo "setup.sh: PDF forms need fonts-dejavu-core" >&2
+    fi
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
     echo "== creating the virtual environment in $VENV"
     "$PYTHON" -m venv "$VENV"
