@@ -99,6 +99,10 @@ class PdfDocument:
             'cell_bold': ParagraphStyle('cell_bold', fontName=FONT_BOLD,
                 fontSize=font_size - 1, leading=font_size + 1),
             }
+        # numbers are right-aligned: a Paragraph ignores the table's ALIGN
+        for name in ('cell', 'cell_bold'):
+            self.styles[name + '_right'] = ParagraphStyle(
+                name + '_right', parent=self.styles[name], alignment=2)
         self.story.append(self._paragraph(title, 'title'))
 
     @staticmethod
@@ -138,10 +142,11 @@ class PdfDocument:
             style = ('cell_bold' if (header and i == 0) or i in bold_rows
                 else 'cell')
             line = []
-            for value in row:
+            for column, value in enumerate(row):
                 if isinstance(value, Decimal):
                     value = format_amount(value)
-                line.append(self._paragraph(value, style))
+                line.append(self._paragraph(value,
+                        style + '_right' if column in numeric else style))
             cells.append(line)
         self._add_table(cells, col_widths=col_widths, numeric=numeric,
             header=header)
