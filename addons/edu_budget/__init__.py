@@ -1,7 +1,7 @@
 # This file is part of Bilim ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-
-from trytond.pool import Pool
+"""Budgeting of a state institution (R19.17): individual financing plan,
+amendments, registered obligations, execution and budget request."""
 
 __all__ = ['register']
 
