@@ -1,0 +1,7 @@
+# This file is part of Bilim ERP.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.exceptions import UserError
+
+
+class StatementError(UserError):
+    "Financial statements cannot be computed with these parameters"
