@@ -14,7 +14,7 @@ from sql.conditionals import Case, Coalesce
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .printing import FileReport, PdfDocument, XlsxDocument, translated

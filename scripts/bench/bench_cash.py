@@ -95,7 +95,6 @@ def bench(database, orders):
         config.set('database', 'path', os.environ['TRYTOND_DATABASE__PATH'])
     from trytond import backend
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
     Pool.start()
     pool = Pool(database)
     pool.init()

@@ -8,7 +8,6 @@ Tryton's dispatcher retries, and the retry sees the first and is refused.
 import threading
 import time
 import unittest
-from decimal import Decimal
 
 from trytond import backend
 from trytond.exceptions import UserError
