@@ -37,42 +37,10 @@ from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from benchlib import CONFIG, create, drop, median_ms  # noqa: E402
+from benchlib import (  # noqa: E402
+    CONFIG, QueryCounter, create, drop, median_ms)
 
 YEAR = 2026
-
-
-class QueryCounter:
-    "Count the SQL statements run by the backend's cursors meanwhile"
-
-    def __init__(self):
-        self.count = 0
-
-    def __enter__(self):
-        from trytond import backend
-        if backend.name == 'sqlite':
-            import sqlite3
-
-            from trytond.backend.sqlite.database import SQLiteCursor
-            self.cls, base = SQLiteCursor, sqlite3.Cursor
-        else:
-            from trytond.backend.postgresql.database import LoggingCursor
-            self.cls = base = LoggingCursor
-        self.original = self.cls.__dict__.get('execute')
-        call = self.original or base.execute
-        counter = self
-
-        def execute(cursor, *args, **kwargs):
-            counter.count += 1
-            return call(cursor, *args, **kwargs)
-        self.cls.execute = execute
-        return self
-
-    def __exit__(self, *exc):
-        if self.original is None:
-            del self.cls.execute
-        else:
-            self.cls.execute = self.original
 
 
 def working_days(year, count):

@@ -57,3 +57,12 @@ def drop(database):
         with psycopg.connect(uri.rstrip('/') + '/postgres',
                 autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+
+
+def __getattr__(name):
+    """QueryCounter: the statement counter of the tests
+    (edu_school/tests/tools.py), imported once trytond is configured"""
+    if name == 'QueryCounter':
+        from trytond.modules.edu_school.tests.tools import QueryCounter
+        return QueryCounter
+    raise AttributeError(name)
