@@ -9,6 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# one installer at a time: `.ci/run` starts `make test` for SQLite and for
+# PostgreSQL side by side, and both run the install steps
+mkdir -p build
+exec 9>build/.install.lock
+flock 9
+
 PLAYWRIGHT_CORE_VERSION=1.65.1
 NODE_DIR=build/node
 
