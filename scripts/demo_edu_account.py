@@ -39,7 +39,8 @@ from decimal import ROUND_HALF_UP, Decimal
 SEED = 1905
 CENT = Decimal('0.01')
 MODULES = ('edu_account', 'edu_budget', 'edu_account_cash',
-    'edu_account_settlement', 'edu_account_asset', 'edu_account_report')
+    'edu_account_settlement', 'edu_account_asset', 'edu_account_report',
+    'edu_payroll')
 #: monthly calculation index (МРП) used by the wage figures
 MRP = Decimal(4325)
 
@@ -321,7 +322,9 @@ def _books(company_id):
         import demo_edu_budget
         figures.update(demo_edu_budget.make_plans(books))
     figures.update(_financing(books))
-    figures.update(_wages(books))
+    if not activated('edu_payroll'):
+        # with payroll the wages are posted per employee by its demo part
+        figures.update(_wages(books))
     figures['moves'] = books.post_all()
     return figures
 
@@ -417,8 +420,8 @@ def payroll(gross):
 
 
 def _wages(books):
-    """Accrue the month's wages on the last working day (one memorial
-    order of the payroll summary: the totals of the staff, the school's
+    """Without edu_payroll: accrue the month's wages on the last working
+    day (one memorial order of the payroll summary: the totals of the staff, the school's
     payroll as the counterparty of 3220 until payroll, issue 6, posts per
     employee), pay the net pay and the withholdings on the 5th and the
     employer's charges on the 20th of the next month (within the demo
