@@ -223,7 +223,7 @@ def copy_template_translations(records, field='name'):
         if lang == default:
             continue
         to_write = defaultdict(list)
-        for sub_ids in grouped_slice(list(by_template)):
+        for sub_ids in grouped_slice(list(by_template), 1000):
             for translation in Translation.search([
                         ('name', '=', '%s,%s' % (template_name, field)),
                         ('type', '=', 'model'),

@@ -583,8 +583,11 @@ class MoveLine(metaclass=PoolMeta):
 
 
 def grouped_slice(ids, size=None):
+    """Slices of ids as lists (Tryton 8.0's grouped_slice without a size
+    slices one by one)"""
+    from trytond import backend
     from trytond.tools import grouped_slice as _grouped_slice
-    for sub in _grouped_slice(ids, size):
+    for sub in _grouped_slice(ids, size or backend.MAX_QUERY_PARAMS):
         yield list(sub)
 
 

@@ -96,7 +96,7 @@ class Payslip(ModelSQL, ModelView):
         line = Line.__table__()
         cursor = Transaction().connection.cursor()
         from trytond.tools import grouped_slice
-        for sub_ids in grouped_slice([p.id for p in payslips]):
+        for sub_ids in grouped_slice([p.id for p in payslips], 1000):
             cursor.execute(*line.delete(
                     where=line.payslip.in_(list(sub_ids))))
         super().delete(payslips)

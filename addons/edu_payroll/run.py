@@ -85,7 +85,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
-from trytond.tools import grouped_slice
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .exceptions import PayrollRunError, PayrollRunValidationError
@@ -300,7 +300,7 @@ class Run(Workflow, ModelSQL, ModelView):
             'employer_total': Sum(payslip.opvr + payslip.so + payslip.oosms
                 + payslip.sn),
             }
-        for sub_ids in grouped_slice([r.id for r in runs]):
+        for sub_ids in grouped_slice([r.id for r in runs], 1000):
             cursor.execute(*payslip.select(payslip.run,
                     *[columns[n] for n in names],
                     where=payslip.run.in_(list(sub_ids)),
@@ -859,10 +859,13 @@ class Run(Workflow, ModelSQL, ModelView):
                 group_by=[line.type, line.ebk_specific, payslip.employee,
                     line.party]))
         rows = cursor.fetchall()
+        # the employees' parties: one query per 1,000
+        employee = Employee.__table__()
         employee_parties = {}
-        for sub_ids in grouped_slice({r[2] for r in rows}):
-            for employee in Employee.browse(list(sub_ids)):
-                employee_parties[employee.id] = employee.party.id
+        for sub_ids in grouped_slice(list({r[2] for r in rows}), 1000):
+            cursor.execute(*employee.select(employee.id, employee.party,
+                    where=reduce_ids(employee.id, sub_ids)))
+            employee_parties.update(cursor.fetchall())
 
         def account(code):
             if code not in accounts:
