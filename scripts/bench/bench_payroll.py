@@ -37,6 +37,7 @@ rolled back):
 Nothing here is a test: it only prints its figures.
 """
 import argparse
+import collections
 import datetime as dt
 import inspect
 import os
@@ -83,8 +84,11 @@ class Statements:
         call = self.original or base.execute
         counter = self
 
+        counter.texts = collections.Counter()
+
         def execute(cursor, sql, *args, **kwargs):
             counter.count += 1
+            counter.texts[' '.join(str(sql).split())[:110]] += 1
             if str(sql).lstrip()[:6].upper() in ('SELECT', 'WITH R'):
                 counter.selects += 1
             return call(cursor, sql, *args, **kwargs)
@@ -365,6 +369,7 @@ def run_size(pool, n, skip_post=False, trace_above=None):
             Run.post([run])
             figures['post_s'] = time.perf_counter() - started
         figures['post_sql'] = counter.count
+        figures['post_top'] = counter.texts.most_common(3)
         figures['post_select'] = counter.selects
         run = Run(run.id)
         figures['state'] = run.state
@@ -446,6 +451,8 @@ def report(backend_name, results, header=True):
             f"rss {f['maxrss_mib']:.0f} MiB", flush=True)
     if results and header:
         f = results[-1]
+        for text, count in f.get('post_top', []):
+            print(f"  posting's most repeated statement ({count}): {text}")
         print(f"  (task {f['task']}; {f.get('moves', 0)} moves, "
             f"{f['move_lines']} move lines, "
             f"run {f['state']}; compute under tracemalloc "
