@@ -6,8 +6,9 @@ The payroll data is read only by the HR officer, the accountant (the
 payroll accountant) and the chief accountant, and by each employee for
 their own payslips:
 
-- the rates and the item types: HR and the accountant read, the chief
-  accountant changes them;
+- the rates: HR and the accountant read, the chief accountant changes the
+  organisation's own rule sets, nobody the shared ones; the item types
+  (shared): read only;
 - the runs, their inputs, the payslips and their lines: the accounting
   office (accountant, chief accountant) computes and posts, HR reads;
 - the employee's payroll supplements and writs: HR and the accounting;
@@ -44,9 +45,14 @@ YEAR = 2026
 PERIOD = (dt.date(YEAR, 2, 1), dt.date(YEAR, 2, 28))
 
 NOBODY = {role: '----' for role in ROLES}
-#: the payroll's configuration: the chief accountant changes it
+#: the payroll's configuration: the chief accountant changes the
+#: organisation's own rule sets
 CONFIG = {**NOBODY, 'hr_officer': 'r---', 'accountant': 'r---',
     'chief_accountant': 'rwcd'}
+#: the item types are shared by every organisation: read only (changed by
+#: the platform administrator)
+SHARED = {**NOBODY, 'hr_officer': 'r---', 'accountant': 'r---',
+    'chief_accountant': 'r---'}
 #: the payroll runs and payslips: the accounting office computes, HR reads
 RUNS = {**NOBODY, 'hr_officer': 'r---', 'accountant': 'rwcd',
     'chief_accountant': 'rwcd'}
@@ -55,7 +61,7 @@ PROFILE = {**NOBODY, 'hr_officer': 'rwcd', 'accountant': 'rwcd',
     'chief_accountant': 'rwcd'}
 TABLES = {
     'edu.payroll.rates': CONFIG,
-    'edu.payroll.item.type': CONFIG,
+    'edu.payroll.item.type': SHARED,
     'edu.payroll.run': RUNS,
     'edu.payroll.run.input': RUNS,
     'edu.payroll.payslip': RUNS,
@@ -106,9 +112,19 @@ def rates_values(company):
     return values
 
 
+#: one final run a month: each new run takes the next month
+_run_months = iter(range(1, 10000))
+
+
 def run_values(company):
-    return {'company': company, 'kind': 'final', 'name': "Ақпан 2026",
-        'date_from': PERIOD[0], 'date_to': PERIOD[1]}
+    index = next(_run_months)
+    year, month = YEAR + index // 12, index % 12 + 1
+    first = dt.date(year, month, 1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(
+        days=1)
+    return {'company': company, 'kind': 'final',
+        'name': f"Айлық {month:02d}.{year}",
+        'date_from': first, 'date_to': last}
 
 
 def payslip_values(run, company, employee):
@@ -307,6 +323,25 @@ class AccessMatrixPayrollTestCase(unittest.TestCase):
                         bool(actual), 'model access'))
         if cells:
             raise AssertionError('\n' + format_table(cells))
+
+    @with_transaction()
+    def test_shared_rates_read_only(self):
+        """The shared rule sets (the module's data, used by every
+        organisation) are read by the chief accountant of a school and never
+        changed by them (R18, R12)"""
+        pool = Pool()
+        Rates = pool.get('edu.payroll.rates')
+        Data = pool.get('ir.model.data')
+        schools, a, b, matrix = self.setup()
+        shared = Data.get_id('edu_payroll', 'rates_2026')
+        with matrix.as_user(schools.users['chief_accountant']):
+            rates = Rates(shared)
+            self.assertEqual(rates.company, None)
+            self.assertEqual(rates.mzp, Decimal('85000'))
+            with self.assertRaises(AccessError):
+                Rates.write([Rates(shared)], {'name': 'changed'})
+            with self.assertRaises(AccessError):
+                Rates.delete([Rates(shared)])
 
     @with_transaction()
     def test_own_payslip(self):

@@ -1,7 +1,8 @@
 # This file is part of Bilim ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Access matrix of edu_tarification (R19.16, R12): the tarification lists
-and the rates are written by the HR officer of the school, read by the
+are written by the HR officer of the school (the shared БДО, coefficients
+and supplement types only read), read by the
 director, the deputy director and the accounting office (payroll pays
 them), unseen by teachers and every other role (pay is personal data).
 No role of school A reaches a list or a line of school B.
@@ -32,9 +33,15 @@ LIST_MODELS = ('edu.tarification.list', 'edu.tarification.line',
     'edu.tarification.line.supplement')
 RATE_MODELS = ('edu.tarification.bdo', 'edu.tarification.coefficient',
     'edu.tarification.supplement.type')
+#: БДО, coefficients and supplement types are shared by every
+#: organisation: read only for all of them (changed by the platform
+#: administrator or as module data)
+RATES = {**PAY, 'hr_officer': 'r---'}
 EXPECTED = {}
-for _model in (*LIST_MODELS, *RATE_MODELS):
+for _model in LIST_MODELS:
     EXPECTED.update(expand(_model, PAY))
+for _model in RATE_MODELS:
+    EXPECTED.update(expand(_model, RATES))
 DATE = dt.date(2026, 9, 1)
 
 

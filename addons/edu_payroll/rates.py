@@ -209,8 +209,8 @@ class Rates(ModelSQL, ModelView):
         """Return the rule set in force on date (R18)
 
         Called as ``get(date)``, ``get(date, company)`` or
-        ``get(company, date)``: the latest rule set of the company valid
-        from a date not after date, else the latest shared one.  Raise a
+        ``get(company, date)``: the rule set (of the company or shared)
+        with the latest start not after date, the company's on a tie.  Raise a
         translated error when none is in force."""
         company = kwargs.pop('company', None)
         date = kwargs.pop('date', None)
@@ -224,14 +224,16 @@ class Rates(ModelSQL, ModelView):
         if company is None:
             company = Transaction().context.get('company')
         company_id = getattr(company, 'id', company)
-        candidates = [company_id, None] if company_id else [None]
-        for company_ in candidates:
-            found = cls.search([
-                    ('company', '=', company_),
-                    ('valid_from', '<=', date),
-                    ], order=[('valid_from', 'DESC')], limit=1)
-            if found:
-                return found[0]
+        # the latest set in force, the company's winning a tie with a shared
+        # one: an older set of the company never hides a newer shared one
+        found = cls.search([
+                ('company', 'in', [company_id, None] if company_id
+                    else [None]),
+                ('valid_from', '<=', date),
+                ], order=[('valid_from', 'DESC'),
+                ('company', 'ASC NULLS LAST')], limit=1)
+        if found:
+            return found[0]
         raise RatesMissing(gettext(
                 'edu_payroll.msg_rates_missing', date=date))
 

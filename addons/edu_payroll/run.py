@@ -319,6 +319,23 @@ class Run(Workflow, ModelSQL, ModelView):
                         != run.date_to.replace(day=1)):
                     raise PayrollRunValidationError(gettext(
                             'edu_payroll.msg_run_month', run=run.rec_name))
+        if field_names & {'date_from', 'date_to', 'kind', 'company',
+                'state'}:
+            for run in runs:
+                if run.kind != 'final' or run.state == 'cancelled':
+                    continue
+                others = cls.search([
+                        ('id', '!=', run.id),
+                        ('company', '=', run.company.id),
+                        ('kind', '=', 'final'),
+                        ('state', '!=', 'cancelled'),
+                        ('date_from', '<=', month_bounds(run.date_from)[1]),
+                        ('date_to', '>=', month_bounds(run.date_from)[0]),
+                        ], limit=1)
+                if others:
+                    raise PayrollRunValidationError(gettext(
+                            'edu_payroll.msg_run_overlap', run=run.rec_name,
+                            other=others[0].rec_name))
 
     @classmethod
     def delete(cls, runs):
@@ -358,7 +375,9 @@ class Run(Workflow, ModelSQL, ModelView):
         if small:
             cls.do_compute(small)
         if large:
-            cls.write(large, {'progress': ZERO})
+            # back to draft while the queue computes (its batches commit):
+            # a half-computed run can never be posted
+            cls.write(large, {'progress': ZERO, 'state': 'draft'})
             with Transaction().set_context(queue_name='edu_payroll',
                     payroll_queued=True):
                 cls.__queue__.do_compute(large)
@@ -642,34 +661,48 @@ class Run(Workflow, ModelSQL, ModelView):
 
             wage_specific = getattr(employee, 'payroll_ebk_specific', None)
             worked_total = 0
-            monthly_pay = ZERO
-            tar_lines = tarification.get(eid) or []
-            if not tar_lines:
-                for emp_line in by_employee.get(eid, []):
-                    salary = (emp_line.salary
-                        or getattr(employee, 'salary', None) or ZERO)
-                    staff_rate = emp_line.rate or Decimal(1)
-                    days = worked(emp_line.date_from, emp_line.date_to)
+            tar_lines = sorted(tarification.get(eid) or [],
+                key=lambda t: t[0].date_from)
+            # the monthly pay of the average earnings without history is
+            # the pay in force at the end of the month (a change within the
+            # month is not added twice): the last salary plus the last
+            # tarification line
+            salary_pay = ZERO
+            for emp_line in sorted(by_employee.get(eid, []),
+                    key=lambda l: l.date_from):
+                # with a tarification the teaching is paid from it; a
+                # salary of the post itself (a deputy who also teaches)
+                # is paid besides
+                days = worked(emp_line.date_from, emp_line.date_to)
+                if not tar_lines:
                     worked_total += days
-                    base = salary * staff_rate
-                    monthly_pay += base
-                    add('salary', base * days / norm, base=base,
-                        rate=staff_rate, quantity=days,
-                        description=getattr(emp_line.position, 'rec_name',
-                            None),
-                        specific=wage_specific)
+                salary = emp_line.salary or (None if tar_lines
+                    else getattr(employee, 'salary', None))
+                if not salary:
+                    continue
+                staff_rate = emp_line.rate or Decimal(1)
+                base = salary * staff_rate
+                salary_pay = base
+                add('salary', base * days / norm, base=base,
+                    rate=staff_rate, quantity=days,
+                    description=getattr(emp_line.position, 'rec_name',
+                        None),
+                    specific=wage_specific)
+            monthly_pay = salary_pay
+            teaching_pay = ZERO
             for tar_line, _ in tar_lines:
                 days = worked(tar_line.date_from, tar_line.date_to)
                 worked_total += days
                 month_total = tar_line.monthly_total or ZERO
                 supplement = tar_line.supplement_total or ZERO
                 teaching = month_total - supplement
-                monthly_pay += month_total
+                teaching_pay = month_total
                 add('teaching', teaching * days / norm, base=teaching,
                     quantity=days, specific=wage_specific,
                     description=str(tar_line.weekly_hours or ''))
                 add('supplement', supplement * days / norm,
                     base=supplement, quantity=days)
+            monthly_pay += teaching_pay
             earned = sum((l['amount'] for l in lines), ZERO)
 
             if not final:
@@ -725,11 +758,20 @@ class Run(Workflow, ModelSQL, ModelView):
                     if context['types_by_id'][l['type']].taxable_ipn), ZERO)
             opv_base = sum((l['amount'] for l in lines
                     if context['types_by_id'][l['type']].taxable_opv), ZERO)
+            so_income = sum((l['amount'] for l in lines
+                    if context['types_by_id'][l['type']].taxable_opv
+                    and context['types_by_id'][l['type']].taxable_so),
+                ZERO)
+            sn_income = sum((l['amount'] for l in lines
+                    if context['types_by_id'][l['type']].taxable_ipn
+                    and context['types_by_id'][l['type']].taxable_sn),
+                ZERO)
             ytd_income, ytd_deduction = ytd.get(eid, (ZERO, ZERO))
             flags = (employee.payroll_flags()
                 if hasattr(employee, 'payroll_flags') else {})
             taxes = self._compute_taxes(rates, taxable_gross,
-                opv_base=opv_base, ytd_taxable_income=ytd_income,
+                opv_base=opv_base, so_income=so_income, sn_income=sn_income,
+                ytd_taxable_income=ytd_income,
                 ytd_basic_deduction=ytd_deduction, **flags)
             for code in ['opv', 'vosms', 'ipn']:
                 add(code, taxes[code])

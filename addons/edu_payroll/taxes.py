@@ -130,12 +130,15 @@ class _Rates:
 def compute_taxes(rates, gross, *, opv_base=None, basic_deduction=False,
         pensioner=False, disability='none', disability_indefinite=False,
         born_before_1975=False, resident=True, ytd_taxable_income=0,
-        ytd_basic_deduction=0):
+        ytd_basic_deduction=0, so_income=None, sn_income=None):
     """Return the taxes and contributions of a month's pay gross (R19.12)
 
     rates: the rule set in force (``edu.payroll.rates`` record or dict).
     gross: the month's income subject to ИПН, ВОСМС, ООСМС and СН.
     opv_base: the part of it subject to ОПВ, ОПВР and СО (default gross).
+    so_income, sn_income: the parts subject to СО and to СН (default
+    opv_base and gross; a benefit exempt from them, as the sick pay, is
+    left out); ОПВ and ВОСМС reduce them in proportion.
     ytd_taxable_income, ytd_basic_deduction: the taxable income and the
     basic deduction of the earlier months of the same calendar year.
 
@@ -204,7 +207,9 @@ def compute_taxes(rates, gross, *, opv_base=None, basic_deduction=False,
                 r.mzp_times('opvr_min_mzp'), r.mzp_times('opvr_max_mzp')))
 
     # СО
-    so_base = opv_base - opv
+    so_income = opv_base if so_income is None else _dec(so_income)
+    so_base = so_income - (opv * so_income / opv_base if opv_base > 0
+        else _ZERO)
     if pensioner or not resident or so_base <= 0:
         so = _ZERO
     else:
@@ -219,9 +224,12 @@ def compute_taxes(rates, gross, *, opv_base=None, basic_deduction=False,
                 gross, None, r.mzp_times('oosms_cap_mzp')))
 
     # СН
+    sn_income = gross if sn_income is None else _dec(sn_income)
     sn_base = gross - opv
     if (r.sn_base or 'gross_opv_vosms') == 'gross_opv_vosms':
         sn_base -= vosms
+    if sn_income != gross:
+        sn_base = sn_base * sn_income / gross if gross > 0 else _ZERO
     sn = r.rate('sn_rate') * max(sn_base, _ZERO)
     if r.sn_minus_so:
         sn -= so

@@ -122,6 +122,16 @@ class PayrollRunTestCase(unittest.TestCase):
         env, _ = self.setup_payroll()
         with self.assertRaises(ValidationError):
             self.create_run(env, date_to=dt.date(YEAR, 3, 5))
+        # one final run a month (the taxes, caps and basic deduction of a
+        # month are computed once); the advance run is beside it
+        # (in April: the refused run above stays in this test transaction)
+        april = dt.date(YEAR, 4, 1)
+        self.create_run(env, date_from=april, date_to=dt.date(YEAR, 4, 14))
+        self.create_run(env, kind='advance', date_from=april,
+            date_to=dt.date(YEAR, 4, 14))
+        with self.assertRaises(ValidationError):
+            self.create_run(env, date_from=dt.date(YEAR, 4, 15),
+                date_to=dt.date(YEAR, 4, 30))
 
     @with_transaction()
     def test_compute_teaching(self):
@@ -226,6 +236,37 @@ class PayrollRunTestCase(unittest.TestCase):
             Decimal('0.01'))
         self.assertEqual(amounts['vacation'], daily * 5)
         self.assertEqual(amounts['sick'], daily * 2)
+
+    @with_transaction()
+    def test_average_after_change_in_month(self):
+        """Without history the average earnings are the pay in force at the
+        end of the month: a transfer within the month is not added twice
+        (R19.12)"""
+        pool = Pool()
+        Run = pool.get('edu.payroll.run')
+        Leave = pool.get('edu.hr.leave')
+        Employment = pool.get('edu.hr.employment')
+        env, (employee,) = self.setup_payroll([Decimal('200000')])
+        first, = Employment.search([('employee', '=', employee.id)])
+        first.date_to = dt.date(YEAR, 2, 15)
+        first.save()
+        Employment.create([{
+                    'employee': employee.id, 'company': env.company.id,
+                    'kind': 'transfer', 'date_from': dt.date(YEAR, 2, 16),
+                    'rate': Decimal(1), 'salary': Decimal('300000')}])
+        with set_company(env.company):
+            Leave.create([{
+                        'employee': employee.id, 'company': env.company.id,
+                        'kind': 'annual', 'date_from': dt.date(YEAR, 2, 23),
+                        'date_to': dt.date(YEAR, 2, 27),
+                        }])
+            run = self.create_run(env)
+            Run.compute([run])
+        slip, = run.payslips
+        amounts = self.line_amounts(slip)
+        daily = (Decimal('300000') / Decimal('29.3')).quantize(
+            Decimal('0.01'))
+        self.assertEqual(amounts['vacation'], daily * 5)
 
     @with_transaction()
     def test_ytd_deduction_and_advance(self):
@@ -432,6 +473,16 @@ class PayrollRunTestCase(unittest.TestCase):
         self.assertEqual(run.state, 'computed')
         self.assertEqual(run.progress, Decimal(100))
         self.assertEqual(len(run.payslips), 3)
+        # a queued recompute puts the run back to draft until it is done:
+        # a half-computed run is never posted
+        with set_company(env.company), \
+                mock.patch.object(run_module, 'queue_employees',
+                    return_value=2):
+            Run.compute([run])
+            self.assertEqual(run.state, 'draft')
+            Run.post([run])
+        self.assertEqual(Run(run.id).state, 'draft')
+        self.assertIsNone(Run(run.id).move)
 
     @with_transaction()
     def test_constant_queries(self):

@@ -111,6 +111,12 @@ class PayrollRatesTestCase(unittest.TestCase):
         # the shared set keeps its validity; the own one is open
         self.assertIsNone(own.valid_to)
         self.assertIsNone(shared.valid_to)
+        # an older own set never hides a newer shared one
+        shared_2025 = Rates.get(dt.date(2025, 7, 1))
+        old, = Rates.create([_copy_values(shared_2025, name="Old own",
+                    company=other.id, valid_from=dt.date(2025, 6, 1))])
+        self.assertEqual(Rates.get(other, dt.date(2025, 7, 1)), old)
+        self.assertEqual(Rates.get(other, dt.date(2026, 5, 1)), shared)
 
     @with_transaction()
     def test_checks(self):

@@ -74,6 +74,18 @@ class TaxesTestCase(unittest.TestCase):
             opv='50000', vosms='10000', ipn='31025',
             withholdings='91025', net='408975')
 
+    def test_income_exempt_from_so_sn(self):
+        """A benefit exempt from СО and СН (the sick pay) stays out of their
+        bases; ОПВ and ВОСМС reduce them in proportion (R19.12)"""
+        whole = compute_taxes(RATES_2026, D('300000'), basic_deduction=True,
+            so_income=D('300000'), sn_income=D('300000'))
+        self.assertFigures(whole, so='13500', sn='15840')
+        result = compute_taxes(RATES_2026, D('300000'), basic_deduction=True,
+            so_income=D('200000'), sn_income=D('200000'))
+        # СО 5 % × (200,000 − 30,000 × 2/3); СН 6 % × 264,000 × 2/3
+        self.assertFigures(result, opv='30000', vosms='6000', ipn='13425',
+            net='250575', opvr='10500', so='9000', oosms='9000', sn='10560')
+
     def test_caps(self):
         "ОПВ ≤ 50 МЗП, ВОСМС ≤ 20 МЗП, ООСМС ≤ 40 МЗП, ОПВР/СО maxima (R18)"
         result = compute_taxes(RATES_2026, D('5000000'),
