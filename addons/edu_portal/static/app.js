@@ -924,6 +924,12 @@ function wireJournal(table, status) {
         const text = input.value.trim();
         if (attendance === undefined && (text === input.dataset.saved
                 || text === input.dataset.pending)) {
+            if (text === input.dataset.saved
+                    && input.dataset.pending === undefined) {
+                // unchanged: what the cell shows is what is saved
+                td.dataset.state = 'saved';
+                td.removeAttribute('title');
+            }
             return;
         }
         if (td.dataset.kind === 'score') {
