@@ -1,0 +1,251 @@
+# This file is part of Bilim ERP.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The public verification page of a printed document (R22.11).
+
+``GET /<db>/edms/verify/<token>`` — the URL of the QR code of the printout
+— needs no login.  It finds the document by its random token, re-verifies
+every signature against the current bytes of the main file
+(``edu.eds.signature.reverify``: a file changed after signing gives
+"content mismatch", a revoked certificate "revoked"...) and answers an HTML
+card in Kazakh or Russian (``?lang=kk|ru``, else ``Accept-Language``, else
+kk): number, dates, kind, organisation, summary and each signature with its
+result in words and colour.  Personal data are limited: the signer's name
+and the IIN masked (first 6 digits + ``******``); the file itself is never
+served.  An unknown token is a 404 page.
+
+The transaction runs as the root user (0) on the database opened as
+edu_portal's API does it (``_pool``); the new verification results are
+committed.
+"""
+import logging
+from xml.sax.saxutils import escape
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+logger = logging.getLogger(__name__)
+
+ROUTE = '/<database_name>/edms/verify/<token>'
+LANGUAGES = ['kk', 'ru']
+SECURITY_HEADERS = {
+    'Content-Security-Policy': (
+        "default-src 'none'; style-src 'unsafe-inline'; "
+        "frame-ancestors 'none'"),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+    }
+COLOURS = {'valid': '#1b7a2e'}
+INVALID_COLOUR = '#b3261e'
+MAX_TOKEN = 100
+
+
+class NotFound(Exception):
+    pass
+
+
+def request_language(request):
+    lang = request.args.get('lang')
+    if lang in LANGUAGES:
+        return lang
+    return request.accept_languages.best_match(LANGUAGES) or 'kk'
+
+
+def open_pool(request, database_name):
+    """The pool of the database (initialised when needed), or NotFound
+    when the database or the module is missing"""
+    from trytond import config
+    database_list = Pool.database_list()
+    if database_name not in database_list:
+        with Transaction().start(None, 0, readonly=True) as transaction:
+            hostname = config.get_hostname(request.host)
+            if database_name not in transaction.database.list(
+                    hostname=hostname):
+                raise NotFound()
+    pool = Pool(database_name)
+    if database_name not in database_list:
+        with Transaction().start(database_name, 0, readonly=True):
+            pool.init()
+    try:
+        pool.get('edu.edms.archive.configuration')
+    except KeyError:
+        raise NotFound()
+    return pool
+
+
+def verification(token):
+    """Re-verify the document of token and return the data of its page,
+    or None when no document has this token (in a transaction)"""
+    from .printout import _format, mask_iin, status_text
+    pool = Pool()
+    Document = pool.get('edu.edms.document')
+    Signature = pool.get('edu.eds.signature')
+    if not token or len(token) > MAX_TOKEN:
+        return None
+    documents = Document.search([('verify_token', '=', token)], limit=1)
+    if not documents:
+        return None
+    document, = documents
+    signatures = Signature.search([('resource', '=', str(document))],
+        order=[('signing_time', 'ASC'), ('id', 'ASC')])
+    if signatures:
+        contents = {s.id: document.get_signed_content(s)
+            for s in signatures}
+        Signature.reverify(signatures, contents)
+        signatures = Signature.browse([s.id for s in signatures])
+    rows = []
+    for signature in signatures:
+        rows.append({
+                'signer': signature.signer_name or '',
+                'iin': mask_iin(signature.signer_iin),
+                'bin': signature.signer_bin or '',
+                'organisation': signature.organisation or '',
+                'serial': signature.cert_serial or '',
+                'signing_time': _format(signature.signing_time),
+                'status': signature.status,
+                'result': (signature.status_message
+                    or status_text(signature.status)),
+                'verified_at': _format(signature.verified_at),
+                })
+    return {
+        'number': document.number or '',
+        'registration_date': _format(
+            getattr(document, 'registration_date', None)),
+        'date': _format(getattr(document, 'date', None)),
+        'kind': document.kind.rec_name if document.kind else '',
+        'organisation': document.company.rec_name,
+        'summary': document.summary or '',
+        'signatures': rows,
+        'valid': bool(rows) and all(r['status'] == 'valid' for r in rows),
+        }
+
+
+def page(data, language):
+    "The HTML of the verification page (data from verification or None)"
+    t = gettext
+    title = t('edu_edms_archive.msg_verify_title')
+    if data is None:
+        body = '<p class="bad">%s</p>' % escape(
+            t('edu_edms_archive.msg_verify_not_found'))
+    else:
+        card = [
+            ('msg_print_organisation', data['organisation']),
+            ('msg_print_kind', data['kind']),
+            ('msg_print_number', data['number']),
+            ('msg_print_registration_date', data['registration_date']),
+            ('msg_print_date', data['date']),
+            ('msg_print_summary', data['summary']),
+            ]
+        rows = ''.join('<tr><th>%s</th><td>%s</td></tr>' % (
+                escape(t(f'edu_edms_archive.{m}')), escape(v))
+            for m, v in card)
+        if not data['signatures']:
+            verdict = '<p class="bad">%s</p>' % escape(
+                t('edu_edms_archive.msg_print_no_signatures'))
+        elif data['valid']:
+            verdict = '<p class="good">%s</p>' % escape(
+                t('edu_edms_archive.msg_verify_all_valid'))
+        else:
+            verdict = '<p class="bad">%s</p>' % escape(
+                t('edu_edms_archive.msg_verify_invalid'))
+        stamps = []
+        for s in data['signatures']:
+            colour = COLOURS.get(s['status'], INVALID_COLOUR)
+            fields_ = [
+                ('msg_stamp_signer', s['signer']),
+                ('msg_stamp_iin', s['iin']),
+                ('msg_stamp_bin', s['bin']),
+                ('msg_print_organisation', s['organisation']),
+                ('msg_stamp_certificate', s['serial']),
+                ('msg_stamp_signing_time', s['signing_time']),
+                ('msg_stamp_verified_at', s['verified_at']),
+                ]
+            stamps.append(
+                '<section class="stamp" style="border-color:%s">'
+                '<h3>%s</h3><table>%s</table>'
+                '<p class="result" data-status="%s" style="color:%s">'
+                '%s: %s</p></section>' % (
+                    colour,
+                    escape(t('edu_edms_archive.msg_stamp_title')),
+                    ''.join('<tr><th>%s</th><td>%s</td></tr>' % (
+                            escape(t(f'edu_edms_archive.{m}')), escape(v))
+                        for m, v in fields_),
+                    escape(s['status'] or ''), colour,
+                    escape(t('edu_edms_archive.msg_stamp_result')),
+                    escape(s['result'])))
+        body = ('<table class="card">%s</table>%s<h2>%s</h2>%s' % (
+                rows, verdict,
+                escape(t('edu_edms_archive.msg_print_signatures')),
+                ''.join(stamps)))
+    style = ('body{font-family:sans-serif;max-width:48rem;margin:1rem auto;'
+        'padding:0 1rem}th{text-align:left;padding-right:1rem;'
+        'vertical-align:top}.stamp{border:2px solid;border-radius:6px;'
+        'padding:.5rem 1rem;margin:.75rem 0}.good{color:#1b7a2e;'
+        'font-weight:bold}.bad{color:#b3261e;font-weight:bold}'
+        '.result{font-weight:bold}')
+    return ('<!DOCTYPE html><html lang="%s"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, '
+        'initial-scale=1"><meta name="robots" content="noindex">'
+        '<title>%s</title><style>%s</style></head><body><main><h1>%s</h1>'
+        '%s</main></body></html>') % (
+        language, escape(title), style, escape(title), body)
+
+
+def respond(request, database_name, token):
+    "The response of the verification page"
+    from trytond import config
+    from trytond.protocols.wrappers import Response
+    language = request_language(request)
+
+    def html(text, status):
+        response = Response(text, status=status,
+            content_type='text/html; charset=utf-8')
+        for key, value in SECURITY_HEADERS.items():
+            response.headers[key] = value
+        return response
+
+    try:
+        pool = open_pool(request, database_name)
+    except NotFound:
+        return html('<!DOCTYPE html><html><body><h1>404</h1></body></html>',
+            404)
+    retry = config.getint('database', 'retry')
+    for count in range(retry, -1, -1):
+        with Transaction().start(database_name, 0,
+                context={'language': language, '_request': request.context},
+                readonly=False) as transaction:
+            try:
+                with transaction.set_context(language=language):
+                    data = verification(token)
+                    text = page(data, language)
+                transaction.commit()
+            except backend.DatabaseOperationalError:
+                if count:
+                    transaction.rollback()
+                    continue
+                raise
+            except Exception:
+                logger.exception("edms verification page %s", database_name)
+                transaction.rollback()
+                return html('<!DOCTYPE html><html><body><h1>500</h1>'
+                    '</body></html>', 500)
+        break
+    del pool
+    return html(text, 200 if data is not None else 404)
+
+
+def _register_routes():
+    from trytond.wsgi import app
+
+    @app.route(ROUTE, methods={'GET'})
+    def edms_verify(request, database_name, token):
+        return respond(request, database_name, token)
+
+
+# registered once: not again when a test runner imports this directory
+# under another name
+if __name__ == 'trytond.modules.edu_edms_archive.verify':
+    _register_routes()
