@@ -56,11 +56,8 @@ database: the test is about the client.
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.error
 import urllib.request
 
@@ -69,16 +66,13 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'scripts'))
-import trytond_server  # noqa: E402
 import browser_tools  # noqa: E402
 from browser_tools import (  # noqa: E402
     CHROMIUM, NODE_DIR, node, output_dir)
 
 STATIC = os.path.join(ROOT, 'addons', 'edu_portal', 'static')
-DATABASE = 'bilim_portal'
-LEARNERS = 60
-STAFF = 20
-FALLBACK_PASSWORD = 'Astana2026!'
+# the demo server: conftest.py's portal_server (shared with
+# test_edms_sign.py, built once per session)
 SCENARIO_TIMEOUT = 240
 # the weeks of lessons generated before this one (generate_recent_lessons)
 LESSON_WEEKS = 3
@@ -369,12 +363,6 @@ def test_portal_front_end_on_contract_stub(stub_server):
 
 # -- the real portal on the demo database -------------------------------------
 
-def server_env(db_path):
-    # the portal is served over http on the loopback interface
-    return browser_tools.server_env(
-        db_path, TRYTOND_BILIM_PORTAL__SECURE_COOKIE='False')
-
-
 def call(server, method, path, token=None, body=None):
     "A JSON call of the portal's API; (status, answer)"
     url = f'{server["url"]}{server["database"]}/portal/api/v1{path}'
@@ -404,59 +392,6 @@ def session(server, login):
         pytest.fail(f'the portal refused the login of {login}: {status} '
             f'{answer}', pytrace=False)
     return answer['token'], answer['me']
-
-
-@pytest.fixture(scope='module')
-def portal_server():
-    "A trytond serving the portal on a fresh demo database"
-    browser_tools.check_tools()
-    out = output_dir()
-    tmp = tempfile.mkdtemp(prefix='bilim-portal-')
-    env = server_env(tmp)
-    started = time.monotonic()
-    build = subprocess.run(
-        [sys.executable, os.path.join(HERE, 'make_db.py'), DATABASE,
-            '--learners', str(LEARNERS), '--staff', str(STAFF),
-            '--demo-parts'],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    if build.returncode:
-        shutil.rmtree(tmp, ignore_errors=True)
-        pytest.fail('could not create the test database:\n'
-            + build.stdout[-3000:] + build.stderr[-5000:], pytrace=False)
-    info = json.loads(build.stdout.strip().splitlines()[-1])
-    print(f'\n== portal test database {DATABASE} in {tmp}: created in '
-        f'{info["create_seconds"]} s, demo {info["demo_seconds"]} s')
-    # the demo's journal covers September and October: the lessons of the
-    # last weeks up to the end of this one, as the school generates them
-    lessons = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), 'lessons', DATABASE],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    if lessons.returncode:
-        shutil.rmtree(tmp, ignore_errors=True)
-        pytest.fail('could not generate the lessons of this week:\n'
-            + lessons.stdout[-3000:] + lessons.stderr[-5000:],
-            pytrace=False)
-    print(f'== lessons generated: {lessons.stdout.strip()}')
-    log_path = os.path.join(out, 'portal-trytond.log')
-    try:
-        server = trytond_server.start(
-            DATABASE, env=env, log_path=log_path, timeout=90)
-    except trytond_server.ServerError as error:
-        shutil.rmtree(tmp, ignore_errors=True)
-        pytest.fail(str(error), pytrace=False)
-    try:
-        print(f'== trytond answers on {server.url} '
-            f'({time.monotonic() - started:.1f} s after the start)')
-        yield {
-            'url': server.url,
-            'database': DATABASE,
-            'password': info.get('password') or FALLBACK_PASSWORD,
-            'users': {u['login']: u for u in info.get('users', [])},
-            'log': log_path,
-            }
-    finally:
-        server.stop(timeout=15)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def demo_target(server):
