@@ -74,6 +74,23 @@ class CertInfo:
     crl_urls: list
     fingerprint: str
     der: bytes = dataclasses.field(repr=False)
+    #: the keyUsage bits set (asn1crypto names: 'digital_signature',
+    #: 'non_repudiation'…), None when the certificate has no keyUsage
+    key_usage: frozenset | None = None
+
+    @property
+    def for_signing(self):
+        """Whether the certificate is one of a signing key: NCA RK gives
+        separate keys for authentication (EKU clientAuth
+        1.3.6.1.5.5.7.3.2) and for signing (EKU 1.3.6.1.5.5.7.3.4); a
+        signing key carries the signing EKU and, when the certificate has
+        a keyUsage, digitalSignature or nonRepudiation."""
+        if EKU_SIGNING not in self.eku:
+            return False
+        if self.key_usage is not None and not (self.key_usage
+                & {'digital_signature', 'non_repudiation'}):
+            return False
+        return True
 
     @property
     def name(self):
@@ -197,11 +214,14 @@ def _parse_certificate(der):
         key_oid = _key_algorithm_oid(tbs['subject_public_key_info'])
         signature_oid = cert['signature_algorithm']['algorithm'].dotted
         eku = []
+        key_usage = None
         ocsp_urls, crl_urls = [], []
         for extension in tbs['extensions']:
             name = extension['extn_id'].native
             if name == 'extended_key_usage':
                 eku = [p.dotted for p in extension['extn_value'].parsed]
+            elif name == 'key_usage':
+                key_usage = frozenset(extension['extn_value'].parsed.native)
             elif name == 'authority_information_access':
                 for access in extension['extn_value'].parsed:
                     if access['access_method'].native == 'ocsp' \
@@ -245,4 +265,5 @@ def _parse_certificate(der):
         crl_urls=crl_urls,
         fingerprint=hashlib.sha256(der).hexdigest(),
         der=der,
+        key_usage=key_usage,
         )

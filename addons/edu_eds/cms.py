@@ -7,7 +7,11 @@ CMS structure ('malformed'); the attached content equals the stored one
 and the signed message-digest equals the digest of the stored content
 ('content_mismatch'); the cryptographic signature ('signature_invalid'):
 RSA PKCS#1 v1.5 and PSS (and ECDSA) in process with ``cryptography``; a
-chain to an active trusted root ('unknown_ca'); every certificate of the
+chain to an active trusted root ('unknown_ca'); a certificate of a signing
+key, not of an authentication one ('wrong_role': the extended key usage
+1.3.6.1.5.5.7.3.4 and, when there is a keyUsage, digitalSignature or
+nonRepudiation, :attr:`CertInfo.for_signing`, checked for GOST too after
+the external verifier); every certificate of the
 chain valid at the signing-time of the signed attributes, at the time of
 verification when there is none ('expired'); revocation of the signer's
 certificate by OCSP then CRL ('revoked', 'revocation_unknown'); then the
@@ -15,7 +19,9 @@ expectations of the caller (:func:`check_expectation`: 'wrong_signer',
 'wrong_role', 'wrong_bin').  GOST signatures go to an external
 NCANode-compatible verifier when one is configured ('verifier_unavailable'
 when it does not answer), else 'unsupported_algorithm': nothing that was
-not verified is ever accepted.
+not verified is ever accepted.  An unexpected error while checking a
+signer (a certificate the libraries refuse in an unforeseen way) gives
+'malformed' and is logged, never an exception.
 """
 import base64
 import dataclasses
@@ -32,7 +38,7 @@ from asn1crypto import pem
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
 from .certificate import (
-    CertificateError, CertInfo, algorithm_of, parse_certificate)
+    EKU_SIGNING, CertificateError, CertInfo, algorithm_of, parse_certificate)
 from .revocation import REVOKED, UNKNOWN, verify_signature
 from .trust import load_certificate
 
@@ -213,82 +219,112 @@ def verify_cms(cms, content, trust, revocation, *, now=None,
     certificates = [c.chosen for c in signed['certificates'] or []
         if c.name == 'certificate']
     extra = [c.dump() for c in certificates]
-    for signer in signers:
-        cert = _signer_certificate(signer, certificates)
-        if cert is None:
-            result = SignerResult(cert=None)
+    result = None
+    try:
+        for signer in signers:
+            result = None
+            cert = _signer_certificate(signer, certificates)
+            if cert is None:
+                result = SignerResult(cert=None)
+                verification.signers.append(result)
+                return verification.fail('malformed',
+                    'the signer certificate is not in the CMS', result)
+            try:
+                cert_info = parse_certificate(cert.dump())
+            except CertificateError as exception:
+                result = SignerResult(cert=None)
+                verification.signers.append(result)
+                return verification.fail('malformed', str(exception),
+                    result)
+            result = SignerResult(cert=cert_info)
             verification.signers.append(result)
-            return verification.fail('malformed',
-                'the signer certificate is not in the CMS', result)
-        try:
-            cert_info = parse_certificate(cert.dump())
-        except CertificateError as exception:
-            result = SignerResult(cert=None)
-            verification.signers.append(result)
-            return verification.fail('malformed', str(exception), result)
-        result = SignerResult(cert=cert_info)
-        verification.signers.append(result)
-        try:
-            attrs = signer['signed_attrs']
-            signing_time = _attribute(attrs, 'signing_time')
-            if signing_time is not None:
-                result.signing_time = _utc(signing_time.native)
-        except MalformedError as exception:
-            return verification.fail('malformed', str(exception), result)
-        signature_oid = signer['signature_algorithm']['algorithm'].dotted
-        digest_oid = signer['digest_algorithm']['algorithm'].dotted
-        if (cert_info.algorithm.startswith('gost')
-                or algorithm_of(signature_oid).startswith('gost')
-                or algorithm_of(digest_oid).startswith('gost')):
-            if external_verifier is None:
-                return verification.fail('unsupported_algorithm',
-                    'GOST signature (%s) and no external verifier'
-                    % signature_oid, result)
-            status, detail = external_verifier.verify(
-                info.dump(), content if embedded is None else None)
-            if status != 'valid':
+            try:
+                attrs = signer['signed_attrs']
+                signing_time = _attribute(attrs, 'signing_time')
+                if signing_time is not None:
+                    result.signing_time = _utc(signing_time.native)
+            except MalformedError as exception:
+                return verification.fail('malformed', str(exception),
+                    result)
+            signature_oid = signer['signature_algorithm'][
+                'algorithm'].dotted
+            digest_oid = signer['digest_algorithm']['algorithm'].dotted
+            if (cert_info.algorithm.startswith('gost')
+                    or algorithm_of(signature_oid).startswith('gost')
+                    or algorithm_of(digest_oid).startswith('gost')):
+                if external_verifier is None:
+                    return verification.fail('unsupported_algorithm',
+                        'GOST signature (%s) and no external verifier'
+                        % signature_oid, result)
+                status, detail = external_verifier.verify(
+                    info.dump(), content if embedded is None else None)
+                if status != 'valid':
+                    return verification.fail(status, detail, result)
+                if not cert_info.for_signing:
+                    return verification.fail('wrong_role',
+                        _not_signing(cert_info), result)
+                result.detail = detail
+                continue
+            status, detail = _verify_rsa(signer, cert, data)
+            if status:
+                verification.digest_algorithm = signer['digest_algorithm'][
+                    'algorithm'].native
                 return verification.fail(status, detail, result)
-            result.detail = detail
-            continue
-        status, detail = _verify_rsa(signer, cert, data)
-        if status:
             verification.digest_algorithm = signer['digest_algorithm'][
                 'algorithm'].native
-            return verification.fail(status, detail, result)
-        verification.digest_algorithm = signer['digest_algorithm'][
-            'algorithm'].native
-        chain = trust.chain(cert_info, extra=extra)
-        if not chain:
-            return verification.fail('unknown_ca',
-                'no chain from "%s" to a trusted root' % cert_info.issuer,
-                result)
-        when = result.signing_time or now
-        for link in chain:
-            if fresh and not link.valid_at(now):
-                return verification.fail('expired',
-                    '%s valid %s..%s, not now' % (link.subject,
-                        link.not_before.isoformat(),
-                        link.not_after.isoformat()), result)
-            if not link.valid_at(when):
-                return verification.fail('expired',
-                    '%s valid %s..%s, not at %s' % (link.subject,
-                        link.not_before.isoformat(),
-                        link.not_after.isoformat(), when.isoformat()),
-                    result)
-        if revocation is not None:
-            status, source, detail = revocation.check(cert_info, chain[1],
-                reference_time=reference_time)
-            result.revocation_source = source
-            result.revocation_checked_at = dt.datetime.now(dt.timezone.utc)
-            if status == REVOKED:
-                return verification.fail('revoked', detail, result)
-            if status == UNKNOWN:
-                return verification.fail('revocation_unknown', detail,
-                    result)
-            result.detail = detail
-        else:
-            result.detail = 'revocation not checked'
+            chain = trust.chain(cert_info, extra=extra)
+            if not chain:
+                return verification.fail('unknown_ca',
+                    'no chain from "%s" to a trusted root'
+                    % cert_info.issuer, result)
+            if not cert_info.for_signing:
+                # an authentication key of NCA RK (EKU clientAuth) signs
+                # nothing: its CMS is not a signature
+                return verification.fail('wrong_role',
+                    _not_signing(cert_info), result)
+            when = result.signing_time or now
+            for link in chain:
+                if fresh and not link.valid_at(now):
+                    return verification.fail('expired',
+                        '%s valid %s..%s, not now' % (link.subject,
+                            link.not_before.isoformat(),
+                            link.not_after.isoformat()), result)
+                if not link.valid_at(when):
+                    return verification.fail('expired',
+                        '%s valid %s..%s, not at %s' % (link.subject,
+                            link.not_before.isoformat(),
+                            link.not_after.isoformat(), when.isoformat()),
+                        result)
+            if revocation is not None:
+                status, source, detail = revocation.check(cert_info,
+                    chain[1], reference_time=reference_time)
+                result.revocation_source = source
+                result.revocation_checked_at = dt.datetime.now(
+                    dt.timezone.utc)
+                if status == REVOKED:
+                    return verification.fail('revoked', detail, result)
+                if status == UNKNOWN:
+                    return verification.fail('revocation_unknown', detail,
+                        result)
+                result.detail = detail
+            else:
+                result.detail = 'revocation not checked'
+    except Exception as exception:
+        # a safety net: a certificate or attribute that the libraries
+        # refuse in an unforeseen way is a malformed CMS, never a crash
+        logger.exception("CMS verification failed unexpectedly")
+        return verification.fail('malformed',
+            'unexpected error: %s: %s' % (type(exception).__name__,
+                exception), result)
     return verification
+
+
+def _not_signing(cert):
+    "Return the detail of a certificate that is not of a signing key"
+    return ('not a signing certificate: extended key usage %s (%s '
+        'required), key usage %s' % (','.join(cert.eku) or '-', EKU_SIGNING,
+            ','.join(sorted(cert.key_usage))
+            if cert.key_usage is not None else '-'))
 
 
 def _verify_rsa(signer, cert, data):

@@ -179,6 +179,15 @@ def _eku(subject):
     return {oid.dotted_string for oid in usage}
 
 
+def _for_signing(subject):
+    """Whether the subject's certificate is of a signing key (the rule of
+    ``CertInfo.for_signing``): NCALayer offers only those for a
+    'SIGNATURE' key type, authentication keys for 'AUTHENTICATION'"""
+    from .certificate import parse_certificate
+    _, der = _certificate(subject)
+    return parse_certificate(der).for_signing
+
+
 def _server_certificate(directory, pki=None):
     """A TLS server certificate and key for 127.0.0.1 / localhost (PEM
     files in directory), as NCALayer has its own for wss://127.0.0.1;
@@ -491,6 +500,11 @@ class NCALayerSimulator:
                 if not isinstance(args, list) or len(args) < 3:
                     reply = {'code': '500',
                         'message': 'args: [storage, keyType, b64, attach]'}
+                elif args[1] == 'SIGNATURE' and not _for_signing(
+                        self.subject):
+                    # an authentication key is not offered for signing
+                    reply = {'code': '500',
+                        'message': 'no key of type SIGNATURE'}
                 else:
                     try:
                         content = base64.b64decode(args[2], validate=True)

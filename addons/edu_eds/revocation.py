@@ -113,7 +113,20 @@ class RevocationChecker:
     CRLs tried after those of the certificate's CDP; ``crl_fetch``: a
     callable(url) -> bytes (default: HTTP(S)/file); ``now``: the current
     time (tests).  ``ocsp=False`` skips OCSP.  CRLs are cached for the
-    life of the checker (one verification or one batch)."""
+    life of the checker (one verification or one batch), by URL and
+    issuer.
+
+    OCSP answers must be fresh: with no nextUpdate, thisUpdate must be at
+    most ``ocsp_max_age`` old (``CLOCK_SKEW`` tolerated), else an old
+    'good' answer replayed would be accepted for ever.  The request carries
+    a nonce; an answer echoing another nonce is refused, one echoing none
+    (a pre-produced answer: NCA RK echoes nonces, other responders may
+    not) is accepted only when fresh by the same rule, whatever its
+    nextUpdate."""
+
+    #: the maximum age of thisUpdate of an OCSP answer without nextUpdate
+    #: or without the nonce of the request
+    ocsp_max_age = dt.timedelta(minutes=10)
 
     def __init__(self, ocsp_url=None, crl_fetch=None, timeout=5, now=None,
             crl_urls=(), ocsp=True):
@@ -250,10 +263,12 @@ class RevocationChecker:
                 continue
         else:
             return UNKNOWN, 'OCSP response signature invalid'
+        echoed = False
         for extension in tbs['response_extensions'] or []:
-            if extension['extn_id'].native == 'nonce' \
-                    and extension['extn_value'].native != nonce:
-                return UNKNOWN, 'OCSP nonce mismatch'
+            if extension['extn_id'].native == 'nonce':
+                if extension['extn_value'].native != nonce:
+                    return UNKNOWN, 'OCSP nonce mismatch'
+                echoed = True
         cert_serial = ax509.Certificate.load(cert.der).serial_number
         for single in tbs['responses']:
             cert_id = single['cert_id']
@@ -272,6 +287,11 @@ class RevocationChecker:
             if next_update is not None and next_update < now - CLOCK_SKEW:
                 return UNKNOWN, 'OCSP answer out of date (nextUpdate %s)' % (
                     next_update.isoformat())
+            if (next_update is None or not echoed) and this_update < (
+                    now - self.ocsp_max_age - CLOCK_SKEW):
+                return UNKNOWN, ('OCSP answer too old (thisUpdate %s, %s)'
+                    % (this_update.isoformat(), 'no nextUpdate'
+                        if next_update is None else 'nonce not echoed'))
             cert_status = single['cert_status']
             if cert_status.name == 'good':
                 return GOOD, 'OCSP: good (thisUpdate %s)' % (
@@ -287,11 +307,15 @@ class RevocationChecker:
 
     # -- CRL --------------------------------------------------------
     def load_crl(self, url, issuer):
-        "Return (crl, detail) with crl None when unusable"
-        if url in self._crls:
-            return self._crls[url]
+        """Return (crl, detail) with crl None when unusable.  Cached by
+        URL and issuer: the issuer and the signature of a CRL are checked
+        against the issuer asked for, so a CRL found good for one CA must
+        not answer for another one's certificates."""
+        key = (url, issuer.fingerprint)
+        if key in self._crls:
+            return self._crls[key]
         result = self._load_crl(url, issuer)
-        self._crls[url] = result
+        self._crls[key] = result
         return result
 
     def _load_crl(self, url, issuer):

@@ -444,10 +444,14 @@ class TestPKI:
     def issue(self, name, iin, *, bin=None, roles=('individual',),
             organisation=None, not_before=None, not_after=None,
             full_name=None, ocsp_url=None, crl_url=None, extra_eku=(),
-            signing=True):
+            signing=True, key_usage=('digital_signature',
+                'content_commitment')):
         """Issue a certificate to ``name`` (the file name in the directory)
         with IIN ``iin``; ``bin`` and ``organisation`` for an employee of a
-        legal entity; ``roles`` the role codes put in the EKU."""
+        legal entity; ``roles`` the role codes put in the EKU; ``signing``
+        adds the signing EKU, ``extra_eku`` other OIDs (EKU_AUTH for an
+        authentication key); ``key_usage`` the bits of the keyUsage (names
+        of ``x509.KeyUsage``)."""
         if not re.fullmatch(r'[\w.-]+', name) or name in {
                 'root', 'intermediate', 'ocsp_responder'}:
             raise ValueError("invalid subject name %r" % name)
@@ -484,11 +488,7 @@ class TestPKI:
             .not_valid_after(not_after)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None),
                 critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True,
-                    content_commitment=True, key_encipherment=False,
-                    data_encipherment=False, key_agreement=False,
-                    key_cert_sign=False, crl_sign=False,
-                    encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.KeyUsage(**_usage(key_usage)), critical=True)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                     self.intermediate_key.public_key()), critical=False)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(
@@ -613,11 +613,18 @@ class TestPKI:
             status = ocsp.OCSPCertStatus.REVOKED
         else:
             status = ocsp.OCSPCertStatus.GOOD
+        this_update = now - dt.timedelta(minutes=1)
+        next_update = now + dt.timedelta(hours=1)
+        if mode == 'stale':
+            # an old answer without nextUpdate (replayed)
+            this_update, next_update = now - dt.timedelta(days=2), None
+        elif mode == 'no_nonce':
+            # a pre-produced answer an hour old, no nonce echoed
+            this_update = now - dt.timedelta(hours=1)
         builder = ocsp.OCSPResponseBuilder().add_response(
             cert=subject.cert, issuer=self.intermediate,
             algorithm=request.hash_algorithm, cert_status=status,
-            this_update=now - dt.timedelta(minutes=1),
-            next_update=now + dt.timedelta(hours=1),
+            this_update=this_update, next_update=next_update,
             revocation_time=revoked_at, revocation_reason=None)
         if delegated:
             responder, key = self.responder, self.responder_key
@@ -627,6 +634,8 @@ class TestPKI:
         builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH,
             responder)
         for extension in request.extensions:
+            if mode in {'no_nonce', 'fresh_no_nonce'}:
+                break
             if isinstance(extension.value, x509.OCSPNonce):
                 builder = builder.add_extension(extension.value,
                     critical=False)
@@ -651,7 +660,10 @@ class TestPKI:
 
     def ocsp_responder(self, down=False, mode='ok', delegated=False):
         """Return a context manager running an OCSP responder on 127.0.0.1
-        (``.url``); ``down=True`` gives the URL of a closed port"""
+        (``.url``); ``down=True`` gives the URL of a closed port; ``mode``
+        'error' (HTTP 500), 'forged' (bad signature), 'stale' (thisUpdate
+        two days old, no nextUpdate), 'no_nonce' (an hour old, nonce not
+        echoed), 'fresh_no_nonce' (fresh, nonce not echoed)"""
         return _Server(self, 'ocsp', down=down, mode=mode,
             delegated=delegated)
 
@@ -678,6 +690,19 @@ class TestPKI:
         return build_signed_data(subject.cert_der, subject.key, content,
             attached=attached, signing_time=signing_time, pss=pss,
             certificates=[self.intermediate_der] if chain else None)
+
+
+def _usage(names):
+    "Return the keyword arguments of x509.KeyUsage with names set"
+    usage = dict.fromkeys(['digital_signature', 'content_commitment',
+            'key_encipherment', 'data_encipherment', 'key_agreement',
+            'key_cert_sign', 'crl_sign', 'encipher_only', 'decipher_only'],
+        False)
+    for name in names:
+        if name not in usage:
+            raise ValueError('unknown key usage %r' % name)
+        usage[name] = True
+    return usage
 
 
 def _ca_usage():

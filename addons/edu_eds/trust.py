@@ -42,12 +42,12 @@ class TrustStore:
     def issuer_of(self, cert, candidates):
         "Return the (info, cert) among candidates which issued cert"
         for info, candidate in candidates:
-            if candidate.subject != cert.issuer:
-                continue
             try:
+                if candidate.subject != cert.issuer:
+                    continue
                 cert.verify_directly_issued_by(candidate)
             except (ValueError, TypeError, InvalidSignature,
-                    UnsupportedAlgorithm):
+                    UnsupportedAlgorithm, x509.DuplicateExtension):
                 continue
             if not _is_ca(candidate):
                 continue
@@ -125,4 +125,9 @@ def _is_ca(cert):
     except x509.ExtensionNotFound:
         # old self-signed roots may lack it: accept a self-signed one only
         return cert.subject == cert.issuer
+    except Exception as exception:
+        # extensions the library refuses (a duplicated BasicConstraints:
+        # DuplicateExtension, a broken one: ValueError): not an issuer
+        logger.info("certificate refused as an issuer: %r", exception)
+        return False
     return constraints.ca

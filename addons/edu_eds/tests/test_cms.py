@@ -20,7 +20,7 @@ import unittest
 from asn1crypto import cms as acms
 from asn1crypto import core
 
-from trytond.modules.edu_eds.certificate import parse_certificate
+from trytond.modules.edu_eds.certificate import EKU_AUTH, parse_certificate
 from trytond.modules.edu_eds.cms import (
     STATUSES, ExternalVerifier, check_expectation, load_cms, verify_cms)
 from trytond.modules.edu_eds.revocation import RevocationChecker
@@ -61,6 +61,13 @@ def setUpModule():
     ENV['revoked'] = pki.issue('revoked', '870707301309',
         roles=('legal', 'signer'), bin=SCHOOL_BIN)
     pki.revoke(ENV['revoked'])
+    # an authentication key (NCA RK AUTH_…): clientAuth, no signing EKU
+    ENV['auth'] = pki.issue('auth', TEACHER_IIN, roles=('individual',),
+        signing=False, extra_eku=[EKU_AUTH],
+        key_usage=('digital_signature', 'key_encipherment'))
+    # the signing EKU but a keyUsage of encipherment only
+    ENV['encipher'] = pki.issue('encipher', TEACHER_IIN,
+        roles=('individual',), key_usage=('key_encipherment',))
     # a CA nobody trusts, built the same way, with other keys
     ENV['foreign'] = foreign = TestPKI.create(
         os.path.join(directory, 'foreign'), key_offset=40)
@@ -433,6 +440,125 @@ class CMSTestCase(unittest.TestCase):
             result = verify(cms, external_verifier=ExternalVerifier(
                     down.url, timeout=2))
         self.assertEqual(result.status, 'verifier_unavailable')
+
+    def test_authentication_key_refused(self):
+        "A certificate of an authentication key is not a signature"
+        self.assertTrue(ENV['director'].info.for_signing)
+        self.assertFalse(ENV['auth'].info.for_signing)
+        self.assertFalse(ENV['encipher'].info.for_signing)
+        for name in ['auth', 'encipher']:
+            with self.subTest(name=name):
+                result = verify(ENV['pki'].sign_cms(ENV[name], CONTENT))
+                self.assertEqual(result.status, 'wrong_role')
+                self.assertIn('not a signing certificate', result.detail)
+        # GOST: the external verifier's 'valid' does not make it one
+        answer = {'status': 200, 'valid': True, 'signers': []}
+        with FakeNCANode(answer) as node:
+            result = verify(gost_cms(ENV['auth']),
+                external_verifier=ExternalVerifier(node.url, timeout=2))
+        self.assertEqual(result.status, 'wrong_role')
+
+    def test_simulator_no_authentication_key(self):
+        "The simulated NCALayer offers no authentication key to sign"
+        from trytond.modules.edu_eds.ncalayer_sim import (
+            NCALayerError, NCALayerSimulator, create_cades)
+        with NCALayerSimulator(ENV['pki'], 'auth') as sim:
+            with self.assertRaises(NCALayerError):
+                create_cades(sim.url, CONTENT, timeout=5)
+            sim.select('director')
+            cms = create_cades(sim.url, CONTENT, timeout=5)
+        self.assertEqual(verify(cms).status, 'valid')
+
+    def test_crl_of_another_ca(self):
+        """A CRL good for one CA does not answer for another CA's
+        certificate (the cache of CRLs is per issuer)"""
+        pki, other = ENV['pki'], ENV['foreign']
+        with pki.crl_server(down=True) as down:
+            victim = other.issue('revoked_b', '870707301309',
+                roles=('legal', 'signer'), bin=SCHOOL_BIN,
+                crl_url=down.url)
+        other.revoke(victim)
+        trust = TrustStore(pki.trusted_certificates()
+            + other.trusted_certificates())
+        revocation = RevocationChecker(ocsp=False, crl_urls=[ENV['crl'].url],
+            timeout=2)
+        result = verify_cms(pki.sign_cms(ENV['director'], CONTENT), CONTENT,
+            trust, revocation)
+        self.assertEqual(result.status, 'valid', result.detail)
+        self.assertEqual(result.signer.revocation_source, 'crl')
+        result = verify_cms(other.sign_cms(victim, CONTENT), CONTENT,
+            trust, revocation)
+        self.assertEqual(result.status, 'revocation_unknown', result.detail)
+
+    def test_ocsp_freshness(self):
+        """An old OCSP answer without nextUpdate, or without our nonce, is
+        not trusted (the CRL decides); a fresh one without nonce is"""
+        cms = ENV['pki'].sign_cms(ENV['director'], CONTENT)
+        for mode, source in [('stale', 'crl'), ('no_nonce', 'crl'),
+                ('fresh_no_nonce', 'ocsp'), ('ok', 'ocsp')]:
+            with self.subTest(mode=mode), \
+                    ENV['pki'].ocsp_responder(mode=mode) as ocsp:
+                result = verify(cms, revocation=checker(ocsp_url=ocsp.url))
+                self.assertEqual(result.status, 'valid', result.detail)
+                self.assertEqual(result.signer.revocation_source, source)
+                if source == 'crl':
+                    status, detail = checker().check_ocsp(ocsp.url,
+                        ENV['director'].info,
+                        parse_certificate(ENV['pki'].intermediate_der))
+                    self.assertEqual(status, 'unknown')
+                    self.assertIn('too old', detail)
+        # the revoked one: a stale 'revoked' falls back to the CRL too
+        with ENV['pki'].ocsp_responder(mode='stale') as ocsp:
+            result = verify(ENV['pki'].sign_cms(ENV['revoked'], CONTENT),
+                revocation=checker(ocsp_url=ocsp.url))
+        self.assertEqual(result.status, 'revoked')
+        self.assertEqual(result.signer.revocation_source, 'crl')
+
+    def test_malformed_ca_certificate(self):
+        """A CA certificate with a duplicated BasicConstraints embedded in
+        the CMS is not an issuer, and no crash"""
+        from asn1crypto import x509 as ax509
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+        from cryptography.x509 import DuplicateExtension
+        from trytond.modules.edu_eds.trust import load_certificate
+        foreign = ENV['foreign']
+        cert = ax509.Certificate.load(foreign.intermediate_der)
+        tbs = cert['tbs_certificate']
+        extensions = list(tbs['extensions'])
+        constraints = next(e for e in extensions
+            if e['extn_id'].native == 'basic_constraints')
+        extensions.append(ax509.Extension.load(constraints.dump()))
+        tbs['extensions'] = ax509.Extensions(
+            [ax509.Extension.load(e.dump()) for e in extensions])
+        signed = tbs.dump(force=True)
+        fake = ax509.Certificate({
+                'tbs_certificate': ax509.TbsCertificate.load(signed),
+                'signature_algorithm': cert['signature_algorithm'],
+                'signature_value': foreign.root_key.sign(signed,
+                    padding.PKCS1v15(), hashes.SHA256()),
+                }).dump()
+        with self.assertRaises(DuplicateExtension):
+            load_certificate(fake).extensions
+        stranger = ENV['stranger']
+        cms = build_signed_data(stranger.cert_der, stranger.key, CONTENT,
+            certificates=[fake])
+        trust = TrustStore(ENV['pki'].trusted_certificates()
+            + [foreign.root_der])
+        result = verify_cms(cms, CONTENT, trust, None)
+        self.assertEqual(result.status, 'unknown_ca', result.detail)
+
+    def test_unexpected_error_malformed(self):
+        "Any unexpected error checking a signer gives 'malformed'"
+        class Broken(TrustStore):
+            def chain(self, cert, extra=()):
+                raise RuntimeError('boom')
+        with self.assertLogs('trytond.modules.edu_eds.cms', 'ERROR'):
+            result = verify_cms(ENV['pki'].sign_cms(ENV['director'],
+                    CONTENT), CONTENT, Broken([]), None)
+        self.assertEqual(result.status, 'malformed')
+        self.assertIn('boom', result.detail)
+        self.assertEqual(result.signer.status, 'malformed')
 
     @unittest.skipUnless(os.path.exists(OPENSSL), "no openssl")
     def test_openssl_verifies_ours(self):
