@@ -3,10 +3,11 @@
 """The public verification page of a printed document (R22.11).
 
 ``GET /<db>/edms/verify/<token>`` — the URL of the QR code of the printout
-— needs no login.  It finds the document by its random token, re-verifies
-every signature against the current bytes of the main file
-(``edu.eds.signature.reverify``: a file changed after signing gives
-"content mismatch", a revoked certificate "revoked"...) and answers an HTML
+— needs no login.  It finds the document by its random token, verifies
+every signature again against the current bytes of its file
+(``edu.eds.signature.verify`` of the stored CMS, which stores nothing: a
+file changed after signing gives "content mismatch", a revoked certificate
+"revoked"...) and answers an HTML
 card in Kazakh or Russian (``?lang=kk|ru``, else ``Accept-Language``, else
 kk): number, dates, kind, organisation, summary and each signature with its
 result in words and colour.  Personal data are limited: the signer's name
@@ -14,10 +15,17 @@ and the IIN masked (first 6 digits + ``******``); the file itself is never
 served.  An unknown token is a 404 page.
 
 The transaction runs as the root user (0) on the database opened as
-edu_portal's API does it (``_pool``); the new verification results are
-committed.
+edu_portal's API does it (``_pool``) and is read-only: an anonymous visit
+never writes (a transient OCSP outage must not change the stored status
+of a signature).  The live results are kept in memory for ``CACHE_SECONDS``
+per token and content, so that repeated visits do not call the revocation
+services each time.
 """
+import datetime as dt
+import hashlib
 import logging
+import threading
+import time
 from xml.sax.saxutils import escape
 
 from trytond import backend
@@ -41,6 +49,75 @@ SECURITY_HEADERS = {
 COLOURS = {'valid': '#1b7a2e'}
 INVALID_COLOUR = '#b3261e'
 MAX_TOKEN = 100
+#: how long the live result of a verification is reused (seconds)
+CACHE_SECONDS = 60
+#: the most tokens kept in the cache
+CACHE_SIZE = 1000
+_cache = {}
+_cache_lock = threading.Lock()
+
+
+def _cached(key, signature_keys):
+    "The cached {signature key: (Verification, time)} of key, or None"
+    with _cache_lock:
+        entry = _cache.get(key)
+        if entry is None:
+            return None
+        expires, results = entry
+        if expires < time.monotonic() or set(results) != signature_keys:
+            del _cache[key]
+            return None
+        return results
+
+
+def _store(key, results):
+    now = time.monotonic()
+    with _cache_lock:
+        if len(_cache) >= CACHE_SIZE:
+            for k in [k for k, (e, _) in _cache.items() if e < now]:
+                del _cache[k]
+            while len(_cache) >= CACHE_SIZE:
+                del _cache[next(iter(_cache))]
+        _cache[key] = (now + CACHE_SECONDS, results)
+
+
+def clear_cache():
+    with _cache_lock:
+        _cache.clear()
+
+
+def _aware(value):
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def live_verifications(signatures, contents):
+    """Return {signature key: (Verification, time)} of the stored
+    signatures verified now against contents (by id), storing nothing;
+    the signature key is (id, SHA-256 of the content)"""
+    Signature = Pool().get('edu.eds.signature')
+    now = dt.datetime.now(dt.timezone.utc)
+    results = {}
+    for signature in signatures:
+        content = contents.get(signature.id)
+        content = bytes(content) if content is not None else None
+        if content is None and not signature.attached:
+            content = b''
+        # as edu.eds.signature.reverify does, without the write
+        verification = Signature.verify(bytes(signature.cms), content,
+            reference_time=_aware(signature.create_date))
+        if (verification.valid and signature.signer_iin
+                and verification.signer.cert.iin != signature.signer_iin):
+            verification.fail('wrong_signer', 'the certificate changed',
+                verification.signer)
+        results[_signature_key(signature, content)] = (verification, now)
+    return results
+
+
+def _signature_key(signature, content):
+    return (signature.id,
+        hashlib.sha256(content).hexdigest() if content is not None else '')
 
 
 class NotFound(Exception):
@@ -77,9 +154,12 @@ def open_pool(request, database_name):
 
 
 def verification(token):
-    """Re-verify the document of token and return the data of its page,
-    or None when no document has this token (in a transaction)"""
-    from .printout import _format, mask_iin, status_text
+    """Verify the signatures of the document of token again (storing
+    nothing) and return the data of its page, or None when no document has
+    this token (in a transaction)"""
+    from trytond.modules.edu_eds.signature import status_message
+
+    from .printout import _format, mask_iin
     pool = Pool()
     Document = pool.get('edu.edms.document')
     Signature = pool.get('edu.eds.signature')
@@ -91,13 +171,23 @@ def verification(token):
     document, = documents
     signatures = Signature.search([('resource', '=', str(document))],
         order=[('signing_time', 'ASC'), ('id', 'ASC')])
-    if signatures:
-        contents = {s.id: document.get_signed_content(s)
-            for s in signatures}
-        Signature.reverify(signatures, contents)
-        signatures = Signature.browse([s.id for s in signatures])
+    contents = {}
+    keys = {}
+    for signature in signatures:
+        content = document.get_signed_content(signature)
+        content = bytes(content) if content is not None else None
+        if content is None and not signature.attached:
+            content = b''
+        contents[signature.id] = content
+        keys[signature.id] = _signature_key(signature, content)
+    cache_key = (Transaction().database.name, token)
+    results = _cached(cache_key, set(keys.values()))
+    if results is None:
+        results = live_verifications(signatures, contents)
+        _store(cache_key, results)
     rows = []
     for signature in signatures:
+        verification, verified_at = results[keys[signature.id]]
         rows.append({
                 'signer': signature.signer_name or '',
                 'iin': mask_iin(signature.signer_iin),
@@ -105,10 +195,9 @@ def verification(token):
                 'organisation': signature.organisation or '',
                 'serial': signature.cert_serial or '',
                 'signing_time': _format(signature.signing_time),
-                'status': signature.status,
-                'result': (signature.status_message
-                    or status_text(signature.status)),
-                'verified_at': _format(signature.verified_at),
+                'status': verification.status,
+                'result': status_message(verification),
+                'verified_at': _format(verified_at),
                 })
     return {
         'number': document.number or '',
@@ -216,12 +305,11 @@ def respond(request, database_name, token):
     for count in range(retry, -1, -1):
         with Transaction().start(database_name, 0,
                 context={'language': language, '_request': request.context},
-                readonly=False) as transaction:
+                readonly=True) as transaction:
             try:
                 with transaction.set_context(language=language):
                     data = verification(token)
                     text = page(data, language)
-                transaction.commit()
             except backend.DatabaseOperationalError:
                 if count:
                     transaction.rollback()

@@ -13,6 +13,7 @@ import os
 import requests
 import zeep
 import zeep.exceptions
+from lxml import etree
 from zeep.transports import Transport
 
 from .envelope import MalformedEnvelope, envelopes_of_response
@@ -69,8 +70,10 @@ class EsedoClient:
                 raise ExchangeError(
                     f'HTTP {response.status_code}: {response.text[:200]}')
             return envelopes_of_response(response.content)
-        except MalformedEnvelope as exception:
-            raise ExchangeError(str(exception)) from exception
+        except (MalformedEnvelope, etree.LxmlError, ValueError) as exception:
+            # an unreadable answer is an exchange failure: nothing is
+            # received, the next poll asks again
+            raise ExchangeError(_detail(exception)) from exception
         except _ERRORS as exception:
             raise ExchangeError(_detail(exception)) from exception
 
@@ -83,7 +86,6 @@ class EsedoClient:
 
     def create_message(self, envelope):
         "Return the SOAP request XML of SendDocument (kept on the message)"
-        from lxml import etree
         node = self.client.create_message(
             self.service, 'SendDocument', Envelope=envelope.to_zeep())
         return etree.tostring(node, encoding='unicode', pretty_print=True)

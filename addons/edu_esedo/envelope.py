@@ -213,8 +213,13 @@ def fromstring(data):
 
 def envelopes_of_response(data):
     """Return [(element, xml text)] of the Envelope elements of a raw
-    GetDocumentsResponse and [receipt dict] of its Receipt elements"""
-    root = fromstring(data)
+    GetDocumentsResponse and [receipt dict] of its Receipt elements;
+    an unreadable body (empty, not XML, ...) raises MalformedEnvelope"""
+    try:
+        root = fromstring(data or b'')
+    except etree.LxmlError as exception:
+        raise MalformedEnvelope('xml',
+            f'unreadable response: {exception}'[:500]) from exception
     response = root.find(
         f'{{{SOAP_NS}}}Body/{{{NS}}}GetDocumentsResponse')
     if response is None:

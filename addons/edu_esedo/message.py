@@ -33,19 +33,34 @@ else is created (a savepoint undoes a half-created document).  The
 acknowledgements are sent by a queued task after the commit, so a
 document is never acknowledged before it is stored; an envelope received
 twice (acknowledgement lost) is recognised by its message id and
-acknowledged again.
+acknowledged again.  A signature of a sender whose participant has no BIN
+(no party, e.g. an unknown sender added to the directory) is stored when
+valid but the document is flagged: its signer is not confirmed as the
+sender.
+
+Nothing received blocks the rest: an unreadable GetDocuments answer is an
+exchange failure (nothing received, asked again at the next poll); an
+envelope whose storing fails unexpectedly is rejected with the reason; one
+organisation's failure is logged and undoes only its own work (a savepoint
+each).  Tryton's own retries (a lock to take, a concurrent update: the
+cron runs the transaction again) are not caught.
+
+An outgoing envelope carries every stored signature of the document, not
+only those whose last re-check said "valid" (see ``build_envelope``).
 """
 import datetime as dt
 import hashlib
 import logging
 from contextlib import contextmanager
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, TransactionError, without_check_access)
 
 from trytond.modules.edu_eds.signature import status_message
 
@@ -59,6 +74,9 @@ logger = logging.getLogger(__name__)
 #: hourly
 BACKOFF_MINUTES = (1, 5, 15, 60)
 QUEUE_NAME = 'edu_esedo'
+#: the errors after which Tryton runs the whole transaction again (a lock
+#: to take first, a concurrent update): never caught by the reception
+RETRIED = (TransactionError, backend.DatabaseOperationalError)
 
 STATES = [
     ('queued', "Queued"),
@@ -202,9 +220,13 @@ class Message(ModelSQL, ModelView):
         document = self.document
         files = [EnvelopeFile(f.name, f.mimetype or 'application/octet-stream',
                 bytes(f.data or b'')) for f in document.files]
+        # every stored signature: a signature is stored only after a
+        # complete verification succeeded, its status is only the result of
+        # the last re-check, which may be transient (an OCSP outage gives
+        # revocation_unknown); the recipient verifies each one on arrival
+        # and flags a failure, a letter never leaves without its signatures
         signatures = Signature.search([
                 ('resource', '=', str(document)),
-                ('status', '=', 'valid'),
                 ], order=[('id', 'ASC')])
         main_name = document.main_file.name if getattr(
             document, 'main_file', None) else (
@@ -296,11 +318,25 @@ class Message(ModelSQL, ModelView):
         company = Transaction().context.get('company')
         if company:
             domain.append(('company', '=', company))
-        for configuration in Configuration.search(
-                domain, order=[('id', 'ASC')]):
-            with Transaction().set_context(
-                    company=configuration.company.id):
-                received.extend(cls.receive_company(configuration))
+        transaction = Transaction()
+        for number, configuration in enumerate(Configuration.search(
+                    domain, order=[('id', 'ASC')])):
+            # one organisation's failure undoes its own work only (the
+            # cron runs every organisation in one transaction)
+            tasks = len(transaction.tasks)
+            try:
+                with savepoint(f'esedo_company_{number}'), \
+                        transaction.set_context(
+                            company=configuration.company.id):
+                    messages = cls.receive_company(configuration)
+            except RETRIED:
+                raise
+            except Exception:
+                del transaction.tasks[tasks:]
+                logger.exception('ЕСЭДО reception of %s failed',
+                    configuration.participant_code)
+                continue
+            received.extend(messages)
         return received
 
     @classmethod
@@ -319,8 +355,19 @@ class Message(ModelSQL, ModelView):
         cls._apply_receipts(configuration, receipts)
         created = []
         for number, (element, xml) in enumerate(envelopes):
-            message = cls._receive_envelope(configuration, element, xml,
-                number)
+            # an envelope which cannot be handled at all is skipped (kept
+            # in the mailbox, retried at the next poll): it never blocks
+            # the others
+            try:
+                with savepoint(f'esedo_envelope_{number}'):
+                    message = cls._receive_envelope(configuration, element,
+                        xml, number)
+            except RETRIED:
+                raise
+            except Exception:
+                logger.exception('ЕСЭДО envelope %s of %s not received',
+                    number, configuration.participant_code)
+                continue
             if message:
                 created.append(message)
         # the messages whose acknowledgement did not reach ЕСЭДО yet
@@ -382,6 +429,18 @@ class Message(ModelSQL, ModelView):
             return cls._reject(configuration, MalformedEnvelope('xml',
                     exception.message, message_id=envelope.message_id),
                 xml, error=exception.message)
+        except RETRIED:
+            raise
+        except Exception as exception:
+            # anything else would fail again at every poll: rejected with
+            # the reason, so that the sender knows and the clerk sees it
+            logger.exception('ЕСЭДО envelope %s could not be stored',
+                envelope.message_id)
+            detail = f'{exception.__class__.__name__}: {exception}'[:1000]
+            return cls._reject(configuration, MalformedEnvelope('xml',
+                    detail, message_id=envelope.message_id), xml,
+                error=gettext('edu_esedo.msg_receive_failed',
+                    detail=detail))
 
     @classmethod
     def _reject(cls, configuration, exception, xml, error=None):
@@ -503,9 +562,19 @@ class Message(ModelSQL, ModelView):
                     Signature.add(document, content, signature.cms,
                         file_name=signature.file_name, bin=bin_,
                         company=document.company)
-                    continue
                 except UserError as exception:
                     reason = exception.message
+                else:
+                    if not bin_:
+                        # kept (a valid signature), but nothing ties its
+                        # signer to the sender
+                        problems.append(gettext(
+                                'edu_esedo.msg_signer_unconfirmed',
+                                file=signature.file_name,
+                                signer=verification.signer.cert.name
+                                or '-',
+                                sender=participant.rec_name))
+                    continue
             else:
                 reason = status_message(verification)
                 signer = verification.signers[0] if (

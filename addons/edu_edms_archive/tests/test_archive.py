@@ -306,6 +306,49 @@ class ArchiveTestCase(unittest.TestCase):
         self.assertIn("Электрондық цифрлық қолтаңбамен қол қойылды",
             response.get_data(as_text=True))
 
+    def test_verify_page_stores_nothing(self):
+        """Anonymous visits never write the stored result (e.g. an OCSP
+        outage); the live result is reused for a while"""
+        from unittest.mock import patch
+
+        from trytond.modules.edu_edms_archive import verify
+        verify.clear_cache()
+        token = self._token(0)
+        resource = 'edu.edms.document,%s' % self.ids['docs'][0]
+
+        def stored():
+            with Transaction().start(DB_NAME, 0):
+                Signature = Pool().get('edu.eds.signature')
+                return [(s.id, s.status, s.status_detail, s.verified_at,
+                        s.write_date) for s in Signature.search(
+                        [('resource', '=', resource)])]
+
+        def last_check(status):
+            def set_status():
+                Signature = Pool().get('edu.eds.signature')
+                Signature.write(Signature.search(
+                        [('resource', '=', resource)]), {'status': status})
+            committed(set_status)
+        # the last check of the signature ran during an OCSP outage
+        last_check('revocation_unknown')
+        try:
+            before = stored()
+            self.assertTrue(before)
+            client = self.client()
+            with patch.object(verify, 'live_verifications',
+                    wraps=verify.live_verifications) as live:
+                for _ in range(2):
+                    response = client.get(
+                        f'/{DB_NAME}/edms/verify/{token}?lang=ru')
+                    self.assertEqual(response.status_code, 200)
+                    html = response.get_data(as_text=True)
+                    self.assertIn('data-status="valid"', html)
+                    self.assertNotIn('revocation_unknown', html)
+            self.assertEqual(live.call_count, 1)
+            self.assertEqual(stored(), before)
+        finally:
+            last_check('valid')
+
     def test_verify_page_unknown(self):
         "An unknown token or database is a 404 page"
         client = self.client()
@@ -333,11 +376,12 @@ class ArchiveTestCase(unittest.TestCase):
             self.assertEqual(response.status_code, 200)
             self.assertIn('data-status="content_mismatch"', html)
             self.assertNotIn("Құжаттың барлық қолтаңбалары жарамды.", html)
+            # shown, not stored: the page writes nothing
             with Transaction().start(DB_NAME, 0):
                 Signature = Pool().get('edu.eds.signature')
                 signature, = Signature.search([('resource', '=',
                             'edu.edms.document,%s' % self.ids['docs'][1])])
-                self.assertEqual(signature.status, 'content_mismatch')
+                self.assertEqual(signature.status, 'valid')
         finally:
             with Transaction().start(DB_NAME, 0) as transaction:
                 File.write([File(file.id)], {'data': b'original text\n'})

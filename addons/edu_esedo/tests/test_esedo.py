@@ -160,6 +160,21 @@ class SimulatorTestCase(unittest.TestCase):
             EsedoClient(url, 'A', timeout=0.5).send_document(
                 sample_envelope())
 
+    def test_unreadable_response(self):
+        "A broken or empty GetDocuments body is an exchange error"
+        from types import SimpleNamespace
+        from trytond.modules.edu_esedo.envelope import envelopes_of_response
+        for body in [b'<broken', b'', b'\x00\xff', b'<a/>']:
+            with self.subTest(body=body):
+                with self.assertRaises(MalformedEnvelope):
+                    envelopes_of_response(body)
+                response = SimpleNamespace(status_code=200, content=body,
+                    text='')
+                with patch.object(self.b.service, 'GetDocuments',
+                        return_value=response):
+                    with self.assertRaises(ExchangeError):
+                        self.b.get_documents()
+
     def test_acknowledge_others_refused(self):
         "A participant cannot acknowledge another's message"
         envelope = sample_envelope()
@@ -196,6 +211,12 @@ class EsedoModuleTestCase(unittest.TestCase):
     # -- fixture -----------------------------------------------------------
     def setup_organisations(self):
         "Schools A and B, each connected to the simulator"
+        # a new simulator: Tryton's test transaction runs the test again
+        # when a table lock must be taken first (edu_edms' journal)
+        self.simulator.stop()
+        self.simulator = Simulator(timeout_delay=2)
+        self.simulator.start()
+        self.addCleanup(self.simulator.stop)
         from trytond.modules.company.tests import create_company, set_company
         from trytond.modules.edu_base import kz_id
         from trytond.pool import Pool
@@ -655,3 +676,136 @@ class EsedoModuleTestCase(unittest.TestCase):
         self.assertEqual(self.simulator.mailbox('GOV-EDU'), [])
         self.assertEqual(len(self.documents_of(self.company_b)), 1)
 
+    @with_transaction()
+    def test_unreadable_response_received_later(self):
+        "A broken answer of ЕСЭДО receives nothing and raises nothing"
+        from trytond.modules.edu_esedo import client as client_module
+        self.setup_organisations()
+        envelope = sample_envelope('SCH12', 'GOV-EDU')
+        self.simulator.inject('GOV-EDU', envelope.to_xml(),
+            envelope.message_id)
+        real = client_module.envelopes_of_response
+        with patch.object(client_module, 'envelopes_of_response',
+                side_effect=lambda data: real(b'<broken')):
+            self.assertEqual(self.receive_b(), [])
+        self.assertEqual(self.documents_of(self.company_b), [])
+        self.assertEqual(len(self.receive_b()), 1)
+
+    @with_transaction()
+    def test_unexpected_failure_does_not_block(self):
+        """An envelope whose storing fails unexpectedly is rejected with the
+        reason; the next one is received (R21)"""
+        from trytond.pool import Pool
+        Message = Pool().get('edu.esedo.message')
+        self.setup_organisations()
+        poisoned = sample_envelope('SCH12', 'GOV-EDU')
+        good = sample_envelope('SCH12', 'GOV-EDU')
+        for envelope in [poisoned, good]:
+            self.simulator.inject('GOV-EDU', envelope.to_xml(),
+                envelope.message_id)
+        original = Message._create_incoming.__func__
+
+        def create(cls, configuration, envelope, xml):
+            if envelope.message_id == poisoned.message_id:
+                # half-created, then a failure which is not a UserError
+                original(cls, configuration, envelope, xml)
+                raise RuntimeError("duplicate key value")
+            return original(cls, configuration, envelope, xml)
+        with patch.object(Message, '_create_incoming', classmethod(create)), \
+                self.assertLogs('trytond.modules.edu_esedo.message',
+                    'ERROR'):
+            received = self.receive_b()
+        states = {m.message_id: (m.state, bool(m.document))
+            for m in received}
+        self.assertEqual(states, {
+                poisoned.message_id: ('rejected', False),
+                good.message_id: ('received', True),
+                })
+        document, = self.documents_of(self.company_b)
+        self.assertEqual(document.correspondent_number,
+            good.registration_number)
+        rejected, = [m for m in received
+            if m.message_id == poisoned.message_id]
+        self.assertIn('duplicate key value', rejected.last_error)
+        self.run_tasks()
+        status, reason = self.simulator.status(poisoned.message_id)
+        self.assertEqual(status, 'rejected')
+        self.assertIn('duplicate key value', reason)
+        self.assertEqual(self.simulator.status(good.message_id)[0],
+            'received')
+
+    @with_transaction()
+    def test_one_company_failure_isolated(self):
+        """The failure of one organisation's reception undoes its own work
+        only: the cron goes on with the others"""
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        Message = Pool().get('edu.esedo.message')
+        self.setup_organisations()
+        to_a = sample_envelope('GOV-EDU', 'SCH12')
+        to_b = sample_envelope('SCH12', 'GOV-EDU')
+        self.simulator.inject('SCH12', to_a.to_xml(), to_a.message_id)
+        self.simulator.inject('GOV-EDU', to_b.to_xml(), to_b.message_id)
+        original = Message.receive_company.__func__
+
+        def receive_company(cls, configuration):
+            result = original(cls, configuration)
+            if configuration.participant_code == 'SCH12':
+                raise RuntimeError("organisation A broken")
+            return result
+        Transaction().tasks.clear()
+        with patch.object(Message, 'receive_company',
+                    classmethod(receive_company)), \
+                self.assertLogs('trytond.modules.edu_esedo.message',
+                    'ERROR'):
+            received = Message.receive()
+        self.assertEqual([m.message_id for m in received], [to_b.message_id])
+        self.assertEqual(self.documents_of(self.company_a), [])
+        self.assertEqual(len(self.documents_of(self.company_b)), 1)
+        # only B's acknowledgement is queued
+        self.assertEqual(self.run_tasks(), 1)
+        self.assertEqual(self.simulator.mailbox('SCH12'), [to_a.message_id])
+        self.assertEqual(self.simulator.mailbox('GOV-EDU'), [])
+
+    @with_transaction()
+    def test_unknown_sender_flagged(self):
+        """A valid signature of a sender whose BIN is unknown (a participant
+        without party) is kept but the document is flagged"""
+        from trytond.pool import Pool
+        Signature = Pool().get('edu.eds.signature')
+        self.setup_organisations()
+        envelope = sample_envelope('NEW-SCH', 'GOV-EDU', signatures=[
+                EnvelopeSignature('letter.pdf',
+                    self.pki.sign_cms(self.director, PDF))])
+        self.simulator.inject('GOV-EDU', envelope.to_xml(),
+            envelope.message_id)
+        incoming, = self.receive_b()
+        document = incoming.document
+        self.assertEqual(incoming.state, 'received')
+        self.assertEqual(incoming.participant.code, 'NEW-SCH')
+        self.assertIsNone(incoming.participant.party)
+        self.assertTrue(document.signature_problem)
+        self.assertIn('NEW-SCH', document.signature_problem_reason)
+        self.assertIn('BIN', document.signature_problem_reason)
+        signature, = Signature.search([('resource', '=', str(document))])
+        self.assertEqual(signature.status, 'valid')
+
+    @with_transaction()
+    def test_signatures_sent_whatever_last_check(self):
+        """A letter queued, then its signature re-checked during an OCSP
+        outage (revocation_unknown), is sent with its signature"""
+        from trytond.pool import Pool
+        pool = Pool()
+        Signature = pool.get('edu.eds.signature')
+        self.setup_organisations()
+        letter = self.signed_letter()
+        message, = self.send_button(letter)
+        signature, = Signature.search([('resource', '=', str(letter))])
+        Signature.write([signature], {'status': 'revocation_unknown'})
+        self.assertEqual(self.run_tasks(), 1)
+        incoming, = self.receive_b()
+        self.assertFalse(incoming.document.signature_problem,
+            incoming.document.signature_problem_reason)
+        received, = Signature.search(
+            [('resource', '=', str(incoming.document))])
+        self.assertEqual(received.status, 'valid')
