@@ -6,6 +6,7 @@ files), the registration into the journal of the kind (automatic on
 creation or receipt, gapless numbers per organisation, kind and year, see
 kind.py) and the keyword search (search.py)."""
 import datetime as dt
+import functools
 
 from sql import Column
 
@@ -36,10 +37,28 @@ STATES = [
     ]
 #: fields only the registration writes
 REGISTRATION_FIELDS = {'number', 'sequence', 'journal', 'registration_date'}
+#: fields only the server writes (buttons, the route, crons, the archive,
+#: ЕСЭДО): refused in the writes of the clients (those existing on the model)
+SYSTEM_FIELDS = {'state', 'route_sha256', 'route_round', 'verify_token',
+    'archive_date', 'retention_until', 'signature_problem',
+    'signature_problem_reason'}
+#: the states in which the files of a document are frozen (what is
+#: approved or signed); a returned or rejected route opens them again
+FILES_LOCKED_STATES = {'on_approval', 'approved', 'signed', 'sent',
+    'archived'}
 #: fields whose change refreshes the search text
 SEARCH_FIELDS = {'summary', 'body', 'number', 'correspondent',
     'correspondent_number', 'kind'}
 _READONLY = ~Eval('state').in_(['draft', 'registered'])
+
+
+def _internal_write(func):
+    "Let the workflow of func write the system fields"
+    @functools.wraps(func)
+    def wrapper(cls, *args, **kwargs):
+        with Transaction().set_context(_edms_internal_write=True):
+            return func(cls, *args, **kwargs)
+    return wrapper
 
 
 class Document(Workflow, ModelSQL, ModelView):
@@ -245,9 +264,27 @@ class Document(Workflow, ModelSQL, ModelView):
             return self.main_file
         return self.files[0] if self.files else None
 
+    def files_locked(self):
+        """Tell if the files of the document are frozen: on approval,
+        approved, signed, sent or archived (also once executed after)"""
+        state = self.state
+        if state == 'executed':
+            state = getattr(self, 'execution_previous_state', None)
+        return state in FILES_LOCKED_STATES
+
     def get_signed_content(self, signature=None):
-        "Return the current bytes of the main file (what is signed)"
-        file = self.get_main_file()
+        """Return the current bytes of the file signed by signature: the
+        file of the document named as the signature's file, else the main
+        file"""
+        file = None
+        file_name = getattr(signature, 'file_name', None)
+        if file_name:
+            for candidate in self.files:
+                if candidate.name == file_name:
+                    file = candidate
+                    break
+        if file is None:
+            file = self.get_main_file()
         return bytes(file.data) if file and file.data is not None else None
 
     @classmethod
@@ -312,12 +349,37 @@ class Document(Workflow, ModelSQL, ModelView):
                 set(values) & REGISTRATION_FIELDS):
             raise AccessError(gettext(
                     'edu_edms.msg_registration_readonly'))
+        if (mode == 'write' and external
+                and not Transaction().context.get('_edms_internal_write')):
+            system = SYSTEM_FIELDS & set(cls._fields) & set(values)
+            if system:
+                names = cls.fields_get(sorted(system))
+                raise AccessError(gettext(
+                        'edu_edms.msg_document_system_fields',
+                        fields=', '.join(
+                            names[n]['string'] for n in sorted(system))))
+        if mode == 'write' and external and 'main_file' in values:
+            cls.check_files_unlocked(documents)
         if mode == 'delete':
             for document in documents:
                 if document.state != 'draft':
                     raise AccessError(gettext(
                             'edu_edms.msg_delete_draft_only',
                             document=document.rec_name))
+
+    @classmethod
+    def check_files_unlocked(cls, documents):
+        "Refuse to change the files of the documents whose files are frozen"
+        states = None
+        for document in documents:
+            if document.files_locked():
+                if states is None:
+                    states = dict(cls.fields_get(
+                            ['state'])['state']['selection'])
+                raise AccessError(gettext(
+                        'edu_edms.msg_document_files_locked',
+                        document=document.rec_name,
+                        state=states.get(document.state, document.state)))
 
     @classmethod
     def copy(cls, documents, default=None):
@@ -349,6 +411,7 @@ class Document(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @_internal_write
     @Workflow.transition('registered')
     def register(cls, documents):
         """Register the documents: file into the case of the year, take the
@@ -362,6 +425,7 @@ class Document(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _register(cls, documents, today, Journal):
+        Nomenclature = Pool().get('edu.edms.nomenclature')
         for document in sorted(documents, key=lambda d: d.id):
             if document.number:
                 continue
@@ -370,8 +434,23 @@ class Document(Workflow, ModelSQL, ModelView):
                 document.company, year)
             journal, sequence = Journal.next_number(
                 document.company, document.kind, year)
-            number = document.kind.format_number(
-                sequence, case if case and case.year == year else None)
+            # numbered by the case: counted per case (kinds may share it)
+            if case and case.year == year:
+                number = document.kind.format_number(
+                    Nomenclature.next_number(case), case)
+            else:
+                number = document.kind.format_number(sequence)
+            duplicates = cls.search([
+                    ('company', '=', document.company.id),
+                    ('number', '=', number),
+                    ('id', '!=', document.id),
+                    ], limit=1)
+            if duplicates:
+                raise DocumentValidationError(gettext(
+                        'edu_edms.msg_number_duplicate',
+                        number=number,
+                        document=duplicates[0].rec_name,
+                        kind=document.kind.rec_name))
             super().write([document], {
                     'number': number,
                     'sequence': sequence,
@@ -382,6 +461,7 @@ class Document(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @_internal_write
     @Workflow.transition('cancelled')
     def cancel(cls, documents):
         pass

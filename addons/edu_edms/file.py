@@ -23,7 +23,7 @@ import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import FileValidationError
 from .search import MAX_FILE_TEXT, clear_cache
@@ -246,7 +246,30 @@ class File(ModelSQL, ModelView):
                 document=file.document.rec_name if file.document else '')
 
     @classmethod
+    def check_modification(cls, mode, files, values=None, external=False):
+        """The files of a document on approval, approved, signed, sent or
+        archived are frozen (the file approved is the file signed)"""
+        pool = Pool()
+        Document = pool.get('edu.edms.document')
+        super().check_modification(
+            mode, files, values=values, external=external)
+        if not external or mode == 'create' or (mode == 'write' and values
+                and set(values) <= {'text', 'preview_cache',
+                    'preview_sha256'}):
+            return
+        documents = {f.document for f in files if f.document}
+        if mode == 'write' and values and values.get('document'):
+            documents.add(Document(values['document']))
+        Document.check_files_unlocked(list(documents))
+
+    @classmethod
     def create(cls, vlist):
+        Document = Pool().get('edu.edms.document')
+        if Transaction().check_access:
+            with without_check_access():
+                Document.check_files_unlocked(Document.browse(
+                        list({int(v['document']) for v in vlist
+                                if v.get('document') is not None})))
         files = super().create(vlist)
         cls._update_documents(files)
         return files

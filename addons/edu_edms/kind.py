@@ -3,12 +3,16 @@
 """Kinds of documents and their registration journals (R22.2).
 
 Every kind has its own journal per organisation and year.  The number of a
-registered document is ``<case index>/<n>`` when the kind's case has a case
-with the same index in the nomenclature of the registration year, else
-``<prefix>-<n>`` (the kind's code when it has no prefix); ``n`` counts from
-1 per (organisation, kind, year) without gaps: the counter row of
-``edu.edms.journal`` is locked (``SELECT … FOR UPDATE`` on PostgreSQL, the
-database write lock on SQLite) and a failed registration rolls it back."""
+registered document is ``<case index>/<n>`` when it is filed into a case of
+the registration year (its own, else the case with the index of the kind's
+case), ``n`` counted per case (organisation, year, index: kinds sharing a
+case share its numbers); else ``<prefix>-<n>`` (the kind's code when it has
+no prefix) with ``n`` the journal's sequence.  Both count from 1 without
+gaps: the journal's counter row, resp. the case's row, is locked (``SELECT
+… FOR UPDATE`` on PostgreSQL, the database write lock on SQLite), the
+journal table while the year's journal is created, and a failed
+registration rolls it back.  A number already given in the organisation
+(e.g. two kinds with the same prefix) is refused."""
 from sql import Literal
 
 from trytond.i18n import gettext
@@ -173,6 +177,17 @@ class Journal(ModelSQL, ModelView):
                 ('kind', '=', int(kind)),
                 ('year', '=', year),
                 ], limit=1)
+        if not journals:
+            # the first registration of the year creates the journal: the
+            # table is locked so that a parallel one waits (PostgreSQL:
+            # the transaction is retried) instead of breaking the unique
+            # constraint
+            cls.lock()
+            journals = cls.search([
+                    ('company', '=', int(company)),
+                    ('kind', '=', int(kind)),
+                    ('year', '=', year),
+                    ], limit=1)
         if journals:
             journal, = journals
         else:

@@ -9,7 +9,7 @@ import datetime as dt
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 
 class Nomenclature(ModelSQL, ModelView):
@@ -94,6 +94,30 @@ class Nomenclature(ModelSQL, ModelView):
         "Close the cases; edu_edms_archive archives their documents"
         today = Pool().get('ir.date').today()
         cls.write(cases, {'state': 'closed', 'closed_date': today})
+
+    @classmethod
+    def next_number(cls, case):
+        """Return the next registration number <n> of the case: counted per
+        case (organisation, year and index) whatever the kinds filed into
+        it, the case's row locked until the transaction ends (a failed
+        registration rolls it back: no gap)"""
+        Document = Pool().get('edu.edms.document')
+        cls.lock([case])
+        prefix = '%s/' % case.index
+        last = 0
+        with without_check_access():
+            documents = Document.search([
+                    ('company', '=', case.company.id),
+                    ('registration_date', '>=', dt.date(case.year, 1, 1)),
+                    ('registration_date', '<=', dt.date(case.year, 12, 31)),
+                    ('number', 'like', prefix.replace('\\', '\\\\')
+                        .replace('%', '\\%').replace('_', '\\_') + '%'),
+                    ])
+            for document in documents:
+                suffix = document.number[len(prefix):]
+                if suffix.isdigit():
+                    last = max(last, int(suffix))
+        return last + 1
 
     @classmethod
     def case_for(cls, company, year, index):

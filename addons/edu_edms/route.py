@@ -405,7 +405,21 @@ class DocumentStep(_StepMixin, ModelSQL, ModelView):
                         document=document.rec_name))
 
     @classmethod
-    def _check_editable(cls, steps):
+    def _is_editor(cls):
+        "Tell if the current user is a clerk or of the management"
+        transaction = Transaction()
+        user_id = transaction.user
+        if not transaction.check_access or user_id == 0:
+            return True
+        return bool(_user_group_ids(user_id)
+            & set(_group_ids(EDITOR_GROUPS)))
+
+    @classmethod
+    def _check_editable(cls, steps, values=None, delete=False):
+        """The decided steps are history; in a running round only the
+        waiting steps are edited (the approver comments the pending one)
+        and only the clerk or the management delete its steps"""
+        editor = None
         for step in steps:
             document = step.document
             if step.state not in OPEN_STATES:
@@ -422,6 +436,41 @@ class DocumentStep(_StepMixin, ModelSQL, ModelView):
                         'edu_edms.msg_step_history',
                         step=step.rec_name,
                         state=step.state_string))
+            if not current:
+                continue
+            if delete:
+                if editor is None:
+                    editor = cls._is_editor()
+                if not editor:
+                    raise AccessError(gettext(
+                            'edu_edms.msg_step_current_delete',
+                            step=step.rec_name))
+            elif (step.state == 'pending' and values is not None
+                    and values.keys() - {'comment'}):
+                raise AccessError(gettext(
+                        'edu_edms.msg_step_pending_readonly',
+                        step=step.rec_name))
+
+    @classmethod
+    def _check_sign_kept(cls, steps, values=None, delete=False):
+        """A running round of a document whose kind requires a signature
+        keeps a signing step"""
+        changed = {s.id for s in steps}
+        if not delete and (values or {}).get('action', 'sign') == 'sign':
+            return
+        for document in {s.document for s in steps}:
+            kind = document.kind
+            if (document.state != 'on_approval' or not kind
+                    or not (kind.required_roles() or kind.signature_bin)):
+                continue
+            kept = [s for s in document.steps
+                if s.round == document.route_round
+                and s.state in OPEN_STATES | {'signed'}
+                and s.action == 'sign' and s.id not in changed]
+            if not kept:
+                raise RouteError(gettext(
+                        'edu_edms.msg_route_sign_required',
+                        document=document.rec_name))
 
     @classmethod
     def create(cls, vlist):
@@ -468,7 +517,8 @@ class DocumentStep(_StepMixin, ModelSQL, ModelView):
                 if SYSTEM_FIELDS & values.keys():
                     raise AccessError(gettext(
                             'edu_edms.msg_step_system_field'))
-                cls._check_editable(steps)
+                cls._check_editable(steps, values=values)
+                cls._check_sign_kept(steps, values=values)
                 if values.keys() - {'comment'}:
                     cls._check_editor({s.document for s in steps})
                 if 'comment' in values:
@@ -486,8 +536,9 @@ class DocumentStep(_StepMixin, ModelSQL, ModelView):
         transaction = Transaction()
         documents = list({s.document for s in steps})
         if transaction.check_access:
-            cls._check_editable(steps)
             cls._check_editor(documents)
+            cls._check_editable(steps, delete=True)
+            cls._check_sign_kept(steps, delete=True)
         super().delete(steps)
         if transaction.check_access:
             with without_check_access():
@@ -745,6 +796,10 @@ class Document(metaclass=PoolMeta):
                         'edu_edms.msg_route_state',
                         document=document.rec_name,
                         state=_state_string(document)))
+            if document.get_main_file() is None:
+                raise RouteError(gettext(
+                        'edu_edms.msg_route_no_file',
+                        document=document.rec_name))
             if not document._planned_steps():
                 template = document._template()
                 if not template or not template.steps:

@@ -14,6 +14,7 @@ import tempfile
 import unittest
 import zipfile
 from contextlib import contextmanager
+from types import SimpleNamespace
 from unittest.mock import patch
 
 from trytond import backend
@@ -233,15 +234,57 @@ class DocumentTestCase(unittest.TestCase):
             self.assertEqual([d.number for d in numbered],
                 ['01-12/1', '01-12/2'])
             self.assertEqual({d.case for d in numbered}, {case})
-            # a document filed into a case by the clerk
+            # a document filed into a case by the clerk: the case counts
+            # the numbers of all the kinds filed into it
             filed = self.document(case=case.id)
-            self.assertEqual(filed.number, '01-12/4')
+            self.assertEqual(filed.number, '01-12/3')
+            self.assertEqual(filed.case, case)
         with set_company(other):
             self.assertEqual(self.document().number, 'ВХ-1')
         self.assertEqual(Journal.search([
                     ('company', '=', company.id),
                     ('kind', '=', self.kind('kind_incoming').id)],
                 count=True), 1)
+
+    @with_transaction()
+    def test_registration_number_duplicate(self):
+        """Two kinds sharing a case of the nomenclature count its numbers
+        together; two kinds with the same prefix cannot give the same
+        number twice: the registration is refused with the number, nothing
+        registered"""
+        pool = Pool()
+        Document = pool.get('edu.edms.document')
+        Nomenclature = pool.get('edu.edms.nomenclature')
+        Kind = pool.get('edu.edms.document.kind')
+        today = pool.get('ir.date').today()
+        company = create_company()
+        with set_company(company):
+            case, = Nomenclature.create([{'year': today.year,
+                        'index': '01-14', 'name': "Бұйрықтар",
+                        'retention_years': 0}])
+            kind_a, kind_b = Kind.create([{'code': code, 'name': code,
+                        'direction': 'order', 'order_type': 'main',
+                        'case': case.id} for code in ['ORDA', 'ORDB']])
+            numbered = Document.create([{'kind': k.id,
+                        'summary': "Бұйрық"} for k in [kind_a, kind_b]])
+            self.assertEqual([d.number for d in numbered],
+                ['01-14/1', '01-14/2'])
+            prefix_a, prefix_b = Kind.create([{'code': code, 'name': code,
+                        'direction': 'internal', 'prefix': 'Ж'}
+                    for code in ['INA', 'INB']])
+            first, = Document.create([{'kind': prefix_a.id,
+                        'summary': "Хат A"}])
+            self.assertEqual(first.number, 'Ж-1')
+            with Transaction().set_context(edms_draft=True):
+                second, = Document.create([{'kind': prefix_b.id,
+                            'summary': "Хат B"}])
+            with self.assertRaises(DocumentValidationError) as cm:
+                Document.register([second])
+            self.assertIn('Ж-1', cm.exception.message)
+            second = Document(second.id)
+            self.assertEqual((second.state, second.number), ('draft', None))
+            self.assertEqual(Document.search(
+                    [('number', '=', 'Ж-1')], count=True), 1)
 
     @with_transaction()
     def test_draft_cancel_delete(self):
@@ -341,6 +384,14 @@ class DocumentTestCase(unittest.TestCase):
             document = document.__class__(document.id)
             self.assertEqual(document.main_file, first)
             self.assertEqual(document.get_signed_content(), pdf)
+            # a signature names the file it covers (ЕСЭДО annexes)
+            self.assertEqual(document.get_signed_content(
+                    SimpleNamespace(file_name='annex.txt')),
+                'Қосымша'.encode())
+            self.assertEqual(document.get_signed_content(
+                    SimpleNamespace(file_name='other.pdf')), pdf)
+            self.assertEqual(document.get_signed_content(
+                    SimpleNamespace(file_name=None)), pdf)
             self.assertEqual(document.signatures, ())
             for name, data in [('setup.exe', b'x'), ('run.sh', b'#!'),
                     ('letter.pdf', b'MZ\x90\x00\x03'),

@@ -464,6 +464,149 @@ class RouteTestCase(unittest.TestCase):
         self.assertTrue(self.notified('clerk', document)[-1].startswith(
                 'Approved'))
 
+    @with_transaction()
+    def test_author_cannot_bypass_route(self):
+        """The author (not a clerk) of a document on approval cannot delete
+        the steps of the running round, take a pending step or turn a
+        signing step into an approval; it still edits the waiting steps"""
+        pool = Pool()
+        Document = pool.get('edu.edms.document')
+        Step = pool.get('edu.edms.document.step')
+        load_translations(module='edu_edms')
+        self.setup_route(kind='edu_edms.kind_order_main')
+        document = self.new_document(user='teacher')
+        with self.as_user('clerk'):
+            Document.start_route([document])
+        before = self.states(document)
+        pending = self.step_of(document, 'deputy_director')
+        sign = self.step_of(document, 'director')
+        for language, text in [('kk', 'іс жүргізуші'),
+                ('ru', 'делопроизводитель')]:
+            with self.as_user('teacher'), \
+                    Transaction().set_context(language=language):
+                with self.assertRaises(AccessError) as cm:
+                    Step.delete(self.steps(document))
+                self.assertIn(text, cm.exception.message)
+        with self.as_user('teacher'):
+            for steps in [[pending], [sign],
+                    [self.step_of(document, 'accountant')]]:
+                with self.assertRaises(AccessError):
+                    Step.delete(steps)
+            with Transaction().set_context(language='ru'):
+                with self.assertRaises(AccessError) as cm:
+                    Step.write([pending], {'user': self.users['teacher']})
+            self.assertIn('ожидает решения', cm.exception.message)
+            with self.assertRaises(AccessError):
+                Step.write([pending], {'action': 'sign'})
+            with Transaction().set_context(language='kk'):
+                with self.assertRaises(UserError) as cm:
+                    Step.write([sign], {'action': 'approve'})
+            self.assertIn('қол қою қадамы', cm.exception.message)
+            # the waiting steps are the author's to edit
+            Step.write([sign], {'deadline_days': 5})
+        self.assertEqual(self.states(document), before)
+        self.assertEqual(Document(document.id).state, 'on_approval')
+        self.assertEqual(self.step_of(document, 'director').action, 'sign')
+        # the signing step once pending cannot become an approval
+        for role in ['deputy_director', 'accountant', 'methodist']:
+            with self.as_user(role):
+                Step.approve([self.step_of(document, role)])
+        self.assertEqual(self.step_of(document, 'director').state, 'pending')
+        with self.as_user('teacher'):
+            with self.assertRaises(AccessError):
+                Step.write([self.step_of(document, 'director')],
+                    {'action': 'approve'})
+            with self.assertRaises(AccessError):
+                Step.delete([self.step_of(document, 'director')])
+        # the clerk may not remove the only signing step either
+        with self.as_user('clerk'):
+            with self.assertRaises(UserError):
+                Step.delete([self.step_of(document, 'director')])
+        self.assertEqual(
+            (self.step_of(document, 'director').action,
+                self.step_of(document, 'director').state,
+                Document(document.id).state),
+            ('sign', 'pending', 'on_approval'))
+
+    @with_transaction()
+    def test_files_frozen_on_approval(self):
+        """The files and the main file of a document on approval cannot be
+        changed, added or deleted; a returned document's can; no approval
+        without a file"""
+        pool = Pool()
+        Document = pool.get('edu.edms.document')
+        File = pool.get('edu.edms.file')
+        Step = pool.get('edu.edms.document.step')
+        load_translations(module='edu_edms')
+        document = self.setup_route()
+        file, = document.files
+        with self.as_user('clerk'):
+            Document.start_route([document])
+            with Transaction().set_context(language='ru'):
+                with self.assertRaises(AccessError) as cm:
+                    File.write([file], {'data': b'%PDF-1.4\n% other\n'})
+            self.assertIn('нельзя изменить', cm.exception.message)
+            with self.assertRaises(AccessError):
+                File.create([{'document': document.id, 'name': 'b.pdf',
+                            'data': CONTENT}])
+            with self.assertRaises(AccessError):
+                File.delete([file])
+            with self.assertRaises(AccessError):
+                Document.write([document], {'main_file': None})
+            # the client cannot set the state either
+            with self.assertRaises(AccessError):
+                Document.write([document], {'state': 'signed'})
+            with self.assertRaises(AccessError):
+                Document.write([document], {'route_sha256': '0' * 64})
+        document = Document(document.id)
+        self.assertEqual([f.data for f in document.files], [CONTENT])
+        self.assertEqual(document.main_file, file)
+        # returned for revision: the files are open again
+        step = self.step_of(document, 'deputy_director')
+        with self.as_user('deputy_director'):
+            Step.write([step], {'comment': "Файлды ауыстырыңыз"})
+            Step.return_([step])
+        with self.as_user('clerk'):
+            File.write([file], {'data': b'%PDF-1.4\n% fixed\n%%EOF\n'})
+        # no approval without a file
+        empty = self.new_document()
+        with self.as_user('clerk'):
+            File.delete(list(empty.files))
+            with Transaction().set_context(language='kk'):
+                with self.assertRaises(UserError) as cm:
+                    Document.start_route([empty])
+        self.assertIn('файл жоқ', cm.exception.message)
+        self.assertEqual(Document(empty.id).state, 'registered')
+
+    @with_transaction()
+    def test_system_fields_readonly(self):
+        """The clerk's client cannot write the state or the approval fields
+        of a document; the buttons still move the state"""
+        pool = Pool()
+        Document = pool.get('edu.edms.document')
+        load_translations(module='edu_edms')
+        self.setup_route()
+        with Transaction().set_context(edms_draft=True):
+            document = self.new_document()
+        with self.as_user('clerk'):
+            for values in [{'state': 'signed'},
+                    {'route_sha256': '0' * 64}, {'route_round': 3},
+                    {'summary': "Жаңа", 'state': 'approved'}]:
+                with Transaction().set_context(language='ru'), \
+                        self.assertRaises(AccessError) as cm:
+                    Document.write([document], values)
+            self.assertIn('устанавливает система', cm.exception.message)
+            document = Document(document.id)
+            self.assertEqual(
+                (document.state, document.route_sha256,
+                    document.route_round, document.summary),
+                ('draft', None, 0, "Олимпиада командасы туралы"))
+            Document.register([document])
+            self.assertEqual(Document(document.id).state, 'registered')
+            Document.cancel([document])
+            self.assertEqual(Document(document.id).state, 'cancelled')
+            Document.write([document], {'summary': "Жаңа"})
+
     # -- signing -----------------------------------------------------------
 
     def approve_to_signing(self, document):
