@@ -375,7 +375,9 @@ class NCALayerSimulator:
         self._stop = asyncio.Event()
         async with serve(self._handler, self.host, self.port,
                 ssl=self._ssl, max_size=64 * 2 ** 20,
-                ping_interval=None) as server:
+                # a loaded test machine may take longer than websockets'
+                # 10 s default for the (TLS) opening handshake
+                open_timeout=60, ping_interval=None) as server:
             self._server = server
             if not self.port:
                 self.port = server.sockets[0].getsockname()[1]
